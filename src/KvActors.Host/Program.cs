@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using KvActors.Host;
+using KvActors.Server;
+using KvActors.Server.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+return await ServerCommand.Create(RunAsync).Parse(args).InvokeAsync();
+
+static async Task<int> RunAsync(ServerSettings settings, Config config, CancellationToken cancellationToken)
+{
+    var bootstrap = new ServerBootstrap(settings, config);
+    var dataDirectory = bootstrap.Storage.DataDirectory;
+
+    StartupChecks.EnsureWritable(dataDirectory);
+    DataDirectoryLock dataLock;
+    try
+    {
+        dataLock = DataDirectoryLock.Acquire(dataDirectory);
+    }
+    catch (IOException e)
+    {
+        throw new StartupException(e.Message);
+    }
+
+    using (dataLock)
+    {
+        StartupChecks.EnsurePortFree(settings.Host, settings.Port);
+        bootstrap.Storage.PrepareFiles();
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
+        {
+            akka.AddHocon(bootstrap.Config, HoconAddMode.Replace)
+                .AddSetup(bootstrap.Storage.ToSetup())
+                .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+                .WithActors((system, registry) =>
+                {
+                    registry.Register<ServerBootstrap>(bootstrap.StartFront(system));
+                    var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+                    system.Log.Info("KvActors serving at {0}/user/kv; data in {1} (durability {2}, snapshot every {3} events)",
+                        address, dataDirectory, settings.Durability.ToString().ToLowerInvariant(), settings.SnapshotEvery);
+                });
+        });
+
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StartupException($"failed to start: {e.GetBaseException().Message}");
+        }
+    }
+
+    return 0;
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Akka.Configuration;
+using KvActors.Server;
+
+namespace KvActors.Host;
+
+/// <summary>
+/// The command line of kv-server. Precedence, highest first: flags, KV_* environment variables, the HOCON file,
+/// built-in defaults.
+/// </summary>
+internal static class ServerCommand
+{
+    private static readonly Option<string?> Host = new("--host") { Description = "Address to bind remoting on (default 127.0.0.1)" };
+    private static readonly Option<int?> Port = new("--port") { Description = "Remoting port (default 4053; 0 picks a free one)" };
+    private static readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory for the journal and snapshots (default ./data)" };
+    private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events (default 50000)" };
+    private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
+    private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };
+    private static readonly Option<FileInfo?> ConfigFile = new("--config") { Description = "HOCON file (default hocon/kv.conf next to the program)" };
+
+    public static RootCommand Create(Func<ServerSettings, Config, CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
+        {
+            Host, Port, DataDir, SnapshotEvery, DurabilityOption, MaxValueBytes, ConfigFile,
+        };
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var config = LoadConfig(result.GetValue(ConfigFile));
+                return await run(Resolve(result, config), config, cancellationToken);
+            }
+            catch (Exception e) when (e is StartupException or ArgumentException or ConfigurationException or FormatException)
+            {
+                Console.Error.WriteLine($"kv-server: {e.Message}");
+                return 1;
+            }
+        });
+        return root;
+    }
+
+    private static Config LoadConfig(FileInfo? file)
+    {
+        var path = file?.FullName ?? Path.Combine(AppContext.BaseDirectory, "hocon", "kv.conf");
+        if (!File.Exists(path)) throw new StartupException($"configuration file {path} not found");
+        return ConfigurationFactory.ParseString(File.ReadAllText(path));
+    }
+
+    private static ServerSettings Resolve(ParseResult result, Config config)
+    {
+        var s = ServerSettings.FromConfig(config);
+        return s with
+        {
+            Host = result.GetValue(Host) ?? Env("HOST") ?? s.Host,
+            Port = result.GetValue(Port) ?? EnvInt("PORT") ?? s.Port,
+            DataDirectory = result.GetValue(DataDir) ?? Env("DATA_DIR") ?? s.DataDirectory,
+            SnapshotEvery = result.GetValue(SnapshotEvery) ?? EnvInt("SNAPSHOT_EVERY") ?? s.SnapshotEvery,
+            Durability = (result.GetValue(DurabilityOption) ?? Env("DURABILITY")) is { } d ? ServerSettings.ParseDurability(d) : s.Durability,
+            MaxValueBytes = result.GetValue(MaxValueBytes) ?? EnvInt("MAX_VALUE_BYTES") ?? s.MaxValueBytes,
+        };
+    }
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable("KV_" + name) is { Length: > 0 } v ? v : null;
+
+    private static int? EnvInt(string name) => Env(name) is { } v
+        ? int.TryParse(v, out var i) ? i : throw new ArgumentException($"KV_{name} must be an integer, got '{v}'")
+        : null;
+}

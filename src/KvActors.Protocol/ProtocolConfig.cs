@@ -1,0 +1,10 @@
+using Akka.Configuration;
+
+namespace KvActors.Protocol;
+
+/// <summary>The protocol's embedded <c>reference.conf</c>: serializer bindings every KvActors ActorSystem needs.</summary>
+public static class ProtocolConfig
+{
+    public static Config Default { get; } =
+        ConfigurationFactory.FromResource("KvActors.Protocol.reference.conf", typeof(ProtocolConfig).Assembly);
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using KvActors.Protocol;
+using KvActors.Server.State;
+
+namespace KvActors.Server.Front;
+
+/// <summary>Rejects malformed requests at the edge, before they cost a store anything.</summary>
+public sealed class RequestValidator(StoreLimits limits)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Returns the error to reply with, or null if the request may proceed.</summary>
+    public KvError? Validate(IKvRequest request) => request switch
+    {
+        Set r => Key(r.Key) ?? Value(r.Value) ?? Revision(r.ExpectedRevision),
+        Create r => Key(r.Key) ?? Value(r.Value),
+        Update r => Key(r.Key) ?? Value(r.Value) ?? Revision(r.ExpectedRevision),
+        Delete r => Key(r.Key) ?? Revision(r.ExpectedRevision),
+        Get r => Key(r.Key),
+        Exists r => Key(r.Key),
+        Scan r => ScanArguments(r),
+        GetStats => null,
+        _ => new KvError(ErrorCode.UnsupportedRequest, $"unsupported request {request.GetType().Name}"),
+    };
+
+    private static KvError? Key(string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return new KvError(ErrorCode.InvalidKey, "key must not be empty");
+        var bytes = Utf8Length(key);
+        if (bytes < 0) return new KvError(ErrorCode.InvalidKey, "key is not valid Unicode text");
+        if (bytes > StoreLimits.MaxKeyBytes)
+            return new KvError(ErrorCode.InvalidKey, $"key is {bytes} bytes, the limit is {StoreLimits.MaxKeyBytes}");
+        return null;
+    }
+
+    private KvError? Value(byte[]? value)
+    {
+        if (value is null) return new KvError(ErrorCode.InvalidArgument, "value must not be null");
+        if (value.Length > limits.MaxValueBytes)
+            return new KvError(ErrorCode.ValueTooLarge, $"value is {value.Length} bytes, the limit is {limits.MaxValueBytes}");
+        return null;
+    }
+
+    private static KvError? Revision(long? expected) => expected < 0
+        ? new KvError(ErrorCode.InvalidArgument, $"expected revision must be 0 or more, got {expected}")
+        : null;
+
+    private static KvError? ScanArguments(Scan scan)
+    {
+        if (scan.Prefix is null) return new KvError(ErrorCode.InvalidArgument, "scan prefix must not be null (use \"\" for all keys)");
+        if (scan.Prefix.Length > 0 && Key(scan.Prefix) is { } badPrefix) return badPrefix with { Message = "prefix: " + badPrefix.Message };
+        if (scan.After is not null && Key(scan.After) is { } badCursor) return badCursor with { Message = "cursor: " + badCursor.Message };
+        if (scan.Limit is < 1 or > Scan.MaxLimit)
+            return new KvError(ErrorCode.InvalidArgument, $"scan limit must be between 1 and {Scan.MaxLimit}, got {scan.Limit}");
+        return null;
+    }
+
+    // -1 for text with unpaired surrogates, which has no UTF-8 form.
+    private static int Utf8Length(string text)
+    {
+        try
+        {
+            return StrictUtf8.GetByteCount(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Akka.Configuration;
+using KvActors.Server.Persistence;
+
+namespace KvActors.Server;
+
+/// <summary>The settings an operator chooses (the <c>kv</c> section of hocon/kv.conf, flags, environment).</summary>
+public sealed record ServerSettings
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 picks a free one.</summary>
+    public int Port { get; init; } = 4053;
+
+    public string DataDirectory { get; init; } = "data";
+
+    public int SnapshotEvery { get; init; } = 50_000;
+
+    public Durability Durability { get; init; } = Durability.Process;
+
+    public int MaxValueBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Reads the <c>kv</c> section; missing keys keep their defaults.</summary>
+    public static ServerSettings FromConfig(Config config)
+    {
+        var kv = config.GetConfig("kv") ?? Config.Empty;
+        var defaults = new ServerSettings();
+        return new ServerSettings
+        {
+            Host = kv.GetString("host", defaults.Host),
+            Port = kv.GetInt("port", defaults.Port),
+            DataDirectory = kv.GetString("data-dir", defaults.DataDirectory),
+            SnapshotEvery = kv.GetInt("snapshot-every", defaults.SnapshotEvery),
+            Durability = ParseDurability(kv.GetString("durability", "process")),
+            MaxValueBytes = kv.GetInt("max-value-bytes", defaults.MaxValueBytes),
+        };
+    }
+
+    public static Durability ParseDurability(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "process" => Durability.Process,
+        "fsync" => Durability.Fsync,
+        _ => throw new ArgumentException($"durability must be 'process' or 'fsync', got '{text}'"),
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason if a setting is out of range.</summary>
+    public ServerSettings Validate()
+    {
+        if (Port is < 0 or > 65535) throw new ArgumentException($"port must be 0..65535, got {Port}");
+        if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
+        if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
+            throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");
+        if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("data-dir must not be empty");
+        return this;
+    }
+}

@@ -1,0 +1,16 @@
+using KvActors.Protocol;
+
+namespace KvActors.Server.State;
+
+/// <summary>
+/// The outcome of deciding a write command: the events to persist and the reply to send once they are durable.
+/// A rejected command has no events and its reply (an error) can be sent at once.
+/// </summary>
+internal readonly record struct Decision(IReadOnlyList<IKvEvent> Events, IKvReply Reply)
+{
+    public static Decision Reject(ErrorCode code, string message) => new([], new KvError(code, message));
+
+    public static Decision Persist(IKvEvent e, IKvReply reply) => new([e], reply);
+
+    public bool IsRejected => Events.Count == 0;
+}
