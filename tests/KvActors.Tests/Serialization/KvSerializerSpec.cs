@@ -1,0 +1,82 @@
+using Akka.Serialization;
+using KvActors.Protocol;
+using KvActors.Protocol.Serialization;
+using KvActors.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KvActors.Tests.Serialization;
+
+public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(output)
+{
+    public static TheoryData<object> Messages => new()
+    {
+        new Set("k", [1, 2, 3]),
+        new Set("k", [], ExpectedRevision: 0),
+        new Create("ключ", [0, 255]),
+        new Update("k", [9], ExpectedRevision: 42),
+        new Delete("k"),
+        new Delete("k", ExpectedRevision: 5),
+        new Get("k"),
+        new Exists("k"),
+        new Scan("p", "p1", 10),
+        new Scan("", null, 1),
+        GetStats.Instance,
+        new Written(7),
+        new Deleted(8),
+        new Found([1, 2], 3),
+        new ExistsResult(true, 4),
+        new ScanPage([new KvEntry("a", [1], 1), new KvEntry("b", [], 2)], "b", 9),
+        new ScanPage([], null, 0),
+        new StoreStats(10, 11, 12, 13, "/data", TimeSpan.FromSeconds(5)),
+        new KvError(ErrorCode.RevisionMismatch, "nope"),
+        new KeyWritten("k", [5, 6], 14),
+        new KeyDeleted("k", 15),
+        new StoreSnapshot(16, [new KvEntry("a", [1], 1)]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void KvSerializer_should_round_trip_every_protocol_type(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<KvSerializer>(serializer);
+
+        var bytes = serializer.ToBinary(message);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var copy = Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+
+        Assert.Equal(Describe(message), Describe(copy));
+    }
+
+    [Fact]
+    public void KvSerializer_should_reject_an_unknown_manifest_with_a_clear_error()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "no-such"));
+        Assert.Contains("no-such", error.Message);
+    }
+
+    [Fact]
+    public void KvSerializer_should_reject_malformed_bytes()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary([0xFF, 0xFF, 0xFF], "set"));
+    }
+
+    // Records compare byte arrays by reference, so compare a rendering that spells out the bytes.
+    private static string Describe(object message) => message switch
+    {
+        Set m => $"Set {m.Key} {Hex(m.Value)} {m.ExpectedRevision}",
+        Create m => $"Create {m.Key} {Hex(m.Value)}",
+        Update m => $"Update {m.Key} {Hex(m.Value)} {m.ExpectedRevision}",
+        Found m => $"Found {Hex(m.Value)} {m.Revision}",
+        ScanPage m => $"Page {string.Join(",", m.Entries.Select(Describe))} {m.NextCursor} {m.StoreRevision}",
+        KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}",
+        KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision}",
+        StoreSnapshot m => $"Snapshot {m.Revision} {string.Join(",", m.Entries.Select(Describe))}",
+        _ => message.ToString()!,
+    };
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
+}
