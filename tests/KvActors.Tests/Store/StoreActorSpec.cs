@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Akka.Actor;
 using KvActors.Protocol;
@@ -9,9 +10,13 @@ using Xunit.Abstractions;
 namespace KvActors.Tests.Store;
 
 public sealed class StoreActorSpec(ITestOutputHelper output)
-    : ServerTestKit(output, new ServerSettings { SnapshotEvery = 1000 })
+    : ServerTestKit(output, new ServerSettings { SnapshotEvery = 10 })
 {
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
+
+    private string JournalFile => ServerBootstrap.Storage.JournalFile;
+
+    private string SnapshotFile => ServerBootstrap.Storage.SnapshotFile;
 
     [Fact]
     public void StoreActor_should_acknowledge_writes_and_recover_them_after_restart()
@@ -35,5 +40,104 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
         Assert.Equal(2, found.Revision);
         front.Tell(new Set("c", V("3")));
         Assert.Equal(4, ExpectMsg<Written>().Revision);
+    }
+
+    [Fact]
+    public void StoreActor_should_recover_from_a_snapshot_plus_later_events_and_compact_what_it_covers()
+    {
+        var front = StartFront();
+        for (var i = 1; i <= 25; i++)
+        {
+            front.Tell(new Set($"k{i % 7}", V($"v{i}")));
+            ExpectMsg<Written>();
+        }
+
+        // Snapshots at 10 and 20; after each, the events and older snapshots it covers are deleted.
+        AwaitAssert(() =>
+        {
+            Assert.Equal(1, SqliteProbe.Scalar(SnapshotFile, "SELECT COUNT(*) FROM snapshot"));
+            Assert.Equal(20, SqliteProbe.Scalar(SnapshotFile, "SELECT MAX(sequence_number) FROM snapshot"));
+            // Rows 21..25 plus the highest covered row, kept (marked deleted) so sequence numbers never restart.
+            Assert.Equal(6, SqliteProbe.Scalar(JournalFile, "SELECT COUNT(*) FROM journal"));
+        }, TimeSpan.FromSeconds(10));
+
+        StopFront(front);
+        front = StartFront();
+        front.Tell(GetStats.Instance);
+        var stats = ExpectMsg<StoreStats>();
+        Assert.Equal(7, stats.Keys);
+        Assert.Equal(25, stats.Revision);
+        Assert.Equal(20, stats.SnapshotSequenceNr);
+        Assert.Equal(25, stats.JournalSequenceNr);
+
+        for (var i = 19; i <= 25; i++)
+        {
+            front.Tell(new Get($"k{i % 7}"));
+            var found = ExpectMsg<Found>();
+            Assert.Equal($"v{i}", Encoding.UTF8.GetString(found.Value));
+            Assert.Equal(i, found.Revision);
+        }
+    }
+
+    [Fact]
+    public async Task StoreActor_should_keep_every_acknowledged_write_from_many_concurrent_writers_across_a_restart()
+    {
+        var front = StartFront();
+        var acknowledged = new ConcurrentDictionary<string, (string Value, long Revision)>();
+        const int writers = 64, writesEach = 40;
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(async w =>
+        {
+            for (var i = 0; i < writesEach; i++)
+            {
+                var key = $"w{w}-k{i % 10}";
+                var value = $"{w}:{i}";
+                var reply = await front.Ask<IKvReply>(new Set(key, V(value)), TimeSpan.FromSeconds(20));
+                var written = Assert.IsType<Written>(reply);
+                acknowledged[key] = (value, written.Revision);
+            }
+        }));
+
+        // Every revision was handed out exactly once.
+        front.Tell(GetStats.Instance);
+        Assert.Equal(writers * writesEach, ExpectMsg<StoreStats>().Revision);
+
+        StopFront(front);
+        front = StartFront();
+        foreach (var (key, (value, revision)) in acknowledged)
+        {
+            var found = Assert.IsType<Found>(await front.Ask<IKvReply>(new Get(key), TimeSpan.FromSeconds(5)));
+            Assert.Equal(value, Encoding.UTF8.GetString(found.Value));
+            Assert.Equal(revision, found.Revision);
+        }
+    }
+
+    [Fact]
+    public void StoreActor_should_answer_Unavailable_while_the_journal_fails_and_serve_again_when_it_heals()
+    {
+        var front = StartFront();
+        front.Tell(new Set("before", V("1")));
+        ExpectMsg<Written>();
+
+        // A real storage fault: the journal table disappears under the running server.
+        SqliteProbe.Execute(JournalFile, "ALTER TABLE journal RENAME TO journal_away");
+        front.Tell(new Set("during", V("2")));
+        Assert.Equal(ErrorCode.Unavailable, ExpectMsg<KvError>(TimeSpan.FromSeconds(15)).Code);
+
+        // While the store is down or failing to recover, every request gets an immediate error, never silence.
+        front.Tell(new Get("before"));
+        Assert.Equal(ErrorCode.Unavailable, ExpectMsg<KvError>(TimeSpan.FromSeconds(15)).Code);
+
+        SqliteProbe.Execute(JournalFile, "ALTER TABLE journal_away RENAME TO journal");
+        AwaitAssert(() =>
+        {
+            front.Tell(new Set("after", V("3")));
+            ExpectMsg<Written>(TimeSpan.FromSeconds(2));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+
+        front.Tell(new Get("before"));
+        Assert.Equal("1", Encoding.UTF8.GetString(ExpectMsg<Found>().Value));
+        front.Tell(new Get("during"));
+        Assert.Equal(ErrorCode.NotFound, ExpectMsg<KvError>().Code);
     }
 }
