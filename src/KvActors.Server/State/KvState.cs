@@ -1,3 +1,4 @@
+using System.Text;
 using KvActors.Protocol;
 
 namespace KvActors.Server.State;
@@ -51,13 +52,16 @@ internal sealed class KvState
         var bytes = 0;
         string? nextCursor = null;
 
-        foreach (var key in _orderedKeys.GetViewBetween(lower, UpperBoundOf(prefix)))
+        var upper = UpperBoundOf(prefix);
+        if (StringComparer.Ordinal.Compare(lower, upper) > 0) return new ScanPage(entries, null, Revision); // cursor past the prefix
+
+        foreach (var key in _orderedKeys.GetViewBetween(lower, upper))
         {
             if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
             if (after is not null && StringComparer.Ordinal.Compare(key, after) <= 0) continue;
 
             var record = _records[key];
-            var size = record.Value.Length + key.Length;
+            var size = record.Value.Length + Encoding.UTF8.GetByteCount(key);
             if (entries.Count == limit || (entries.Count > 0 && bytes + size > byteBudget))
             {
                 nextCursor = entries[^1].Key;

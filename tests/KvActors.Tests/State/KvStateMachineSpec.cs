@@ -159,4 +159,29 @@ public sealed class KvStateMachineSpec
         Assert.Equal(original.Entries.Select(e => (e.Key, e.Revision)), copy.Entries.Select(e => (e.Key, e.Revision)));
         Assert.Equal(new Written(52), restored.Decide(new Set("new", V("x"))).Reply);
     }
+
+    [Fact]
+    public void Scan_should_return_an_empty_last_page_for_a_cursor_beyond_the_prefix()
+    {
+        Execute(new Set("user:a", V("1")));
+        var page = Assert.IsType<ScanPage>(_machine.Query(new Scan("user:", "zeta", 10)));
+        Assert.Empty(page.Entries);
+        Assert.Null(page.NextCursor);
+    }
+
+    [Fact]
+    public void Scan_should_count_key_bytes_not_characters_against_the_budget()
+    {
+        var machine = new KvStateMachine(scanPageBytes: 10);
+        foreach (var key in new[] { "éééa", "éééb" }) // 7 UTF-8 bytes each, 4 characters
+        {
+            var d = machine.Decide(new Set(key, V("ab")));
+            machine.Accept(d.Events);
+            machine.ApplyEvent(d.Events[0]);
+        }
+
+        var page = Assert.IsType<ScanPage>(machine.Query(new Scan("", null, 10)));
+        Assert.Single(page.Entries);
+        Assert.Equal("éééa", page.NextCursor);
+    }
 }

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace KvActors.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (kv-server) as a child process on 127.0.0.1 with an ephemeral port. Its output is captured so
+/// the bound address can be read and failures explained; disposing kills it if it still runs.
+/// </summary>
+public sealed partial class HostProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>kv-server.dll as built next to the tests (the test project builds the host).</summary>
+    public static string ServerDll { get; } = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "KvActors.Host", "bin", BuildConfiguration, "net10.0", "kv-server.dll"));
+
+    private static string BuildConfiguration =>
+        typeof(HostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    /// <summary>"HOST:PORT" the server listens on, known once it logged that it serves.</summary>
+    public string Endpoint { get; private set; } = "";
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public static HostProcess Start(params string[] args)
+    {
+        if (!File.Exists(ServerDll)) throw new FileNotFoundException($"server not built at {ServerDll}");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ServerDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_gcServer"] = "0";
+
+        var host = new HostProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
+        host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.Exited += (_, _) => host._address.TrySetException(new InvalidOperationException("server exited before serving"));
+        host._process.Start();
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Starts a server on an ephemeral port and waits until it serves.</summary>
+    public static async Task<HostProcess> StartServingAsync(string dataDirectory, params string[] extraArgs)
+    {
+        var host = Start(["--port", "0", "--data-dir", dataDirectory, .. extraArgs]);
+        await host.WaitUntilServingAsync();
+        return host;
+    }
+
+    public async Task WaitUntilServingAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            Endpoint = await _address.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"server did not start serving: {e.Message}\n{Output}", e);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flush — what a crash looks like.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        var match = ServingLine().Match(line);
+        if (match.Success) _address.TrySetResult(match.Groups["endpoint"].Value);
+    }
+
+    [GeneratedRegex(@"serving at akka\.tcp://kv@(?<endpoint>[^/\s]+)/user/kv")]
+    private static partial Regex ServingLine();
+}
