@@ -114,6 +114,7 @@ public sealed class StoreActor : ReceivePersistentActor
         _snapshotSequenceNr = success.Metadata.SequenceNr;
         DeleteMessages(success.Metadata.SequenceNr);
         DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+        MaybeSnapshot(); // writes that passed the interval while this snapshot was saving
     }
 
     private StoreStats Stats() => new(
