@@ -35,4 +35,10 @@ public enum ErrorCode
 
     /// <summary>The server does not understand the request (for example a newer client message type).</summary>
     UnsupportedRequest = 10,
+
+    /// <summary>The stored value is not a number (Increment on text, for example).</summary>
+    NotANumber = 11,
+
+    /// <summary>The result would overflow (a 64-bit integer, a float that is not finite, a value past the size limit).</summary>
+    Overflow = 12,
 }

@@ -5,20 +5,32 @@ namespace KvActors.Protocol;
 /// <summary>Any reply the server sends.</summary>
 public interface IKvReply;
 
-/// <summary>A write was made durable; the key is now at <paramref name="Revision"/>.</summary>
-public sealed record Written(long Revision) : IKvReply;
+/// <summary>
+/// A write was made durable; the key is now at <paramref name="Revision"/>. <paramref name="Previous"/> is the old
+/// value when the request asked for it (null if the key did not exist).
+/// </summary>
+public sealed record Written(long Revision, byte[]? Previous = null) : IKvReply;
 
-/// <summary>A key was deleted durably by the change numbered <paramref name="Revision"/>.</summary>
-public sealed record Deleted(long Revision) : IKvReply;
+/// <summary>A key (or, for Clear, every key) was deleted durably by the change numbered <paramref name="Revision"/>.</summary>
+public sealed record Deleted(long Revision, byte[]? Previous = null) : IKvReply;
 
-/// <summary>The value of a key and the revision of its last change.</summary>
-public sealed record Found(byte[] Value, long Revision) : IKvReply;
+/// <summary>A key's value, the revision of its last change, and its expiry (Unix ms) if it has one.</summary>
+public sealed record Found(byte[] Value, long Revision, long? ExpiresAtUnixMs = null) : IKvReply;
 
 /// <summary>Whether a key exists; <paramref name="Revision"/> is its last change, or 0 when absent.</summary>
 public sealed record ExistsResult(bool Exists, long Revision) : IKvReply;
 
-/// <summary>One key of a scan page.</summary>
-public sealed record KvEntry(string Key, byte[] Value, long Revision);
+/// <summary>Whether a <see cref="SetExpiry"/> changed anything (false when its condition did not hold).</summary>
+public sealed record ExpiryResult(bool Applied, long Revision) : IKvReply;
+
+/// <summary>A random live key, or null if the store is empty.</summary>
+public sealed record RandomKeyResult(string? Key) : IKvReply;
+
+/// <summary>The replies to a <see cref="Batch"/>, in request order.</summary>
+public sealed record BatchResult(IReadOnlyList<IKvReply> Replies) : IKvReply;
+
+/// <summary>One key of a scan page or a snapshot.</summary>
+public sealed record KvEntry(string Key, byte[] Value, long Revision, long? ExpiresAtUnixMs = null);
 
 /// <summary>
 /// One page of a scan. <paramref name="NextCursor"/> is null on the last page; otherwise pass it as
@@ -26,7 +38,7 @@ public sealed record KvEntry(string Key, byte[] Value, long Revision);
 /// </summary>
 public sealed record ScanPage(IReadOnlyList<KvEntry> Entries, string? NextCursor, long StoreRevision) : IKvReply;
 
-/// <summary>Counters of one store partition.</summary>
+/// <summary>Counters of one store partition. <paramref name="Keys"/> may include expired keys not yet swept.</summary>
 public sealed record StoreStats(
     long Keys,
     long Revision,

@@ -17,15 +17,17 @@ internal sealed class PendingWrites
 
     public bool TryGetLatest(string key, out (bool Exists, long Revision) latest) => _latest.TryGetValue(key, out latest);
 
-    public void Accept(IKvEvent e)
+    public void Accept(IKvEvent e0)
     {
+        if (e0 is not IKeyEvent e) return;
         _latest[e.Key] = (e is KeyWritten, e.Revision);
         AcceptedRevision = e.Revision;
     }
 
     /// <summary>The event is durable and applied to <see cref="KvState"/>; forget it unless a later write is still pending.</summary>
-    public void Commit(IKvEvent e)
+    public void Commit(IKvEvent e0)
     {
+        if (e0 is not IKeyEvent e) return;
         if (_latest.TryGetValue(e.Key, out var latest) && latest.Revision == e.Revision) _latest.Remove(e.Key);
     }
 }

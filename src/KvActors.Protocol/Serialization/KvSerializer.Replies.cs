@@ -1,0 +1,124 @@
+using Google.Protobuf;
+using KvActors.Protocol.Serialization.Proto;
+
+namespace KvActors.Protocol.Serialization;
+
+// Replies: what the server answers.
+public sealed partial class KvSerializer
+{
+    private static string? ReplyManifest(object o) => o switch
+    {
+        Written => "r-written",
+        Deleted => "r-deleted",
+        Found => "r-found",
+        ExistsResult => "r-exists",
+        ExpiryResult => "r-expiry",
+        RandomKeyResult => "r-randomkey",
+        BatchResult => "r-batch",
+        ScanPage => "r-scan",
+        StoreStats => "r-stats",
+        KvError => "r-error",
+        _ => null,
+    };
+
+    private static IMessage? ReplyToProto(object o) => o switch
+    {
+        Written m => WithPrevious(new WrittenReply { Revision = m.Revision }, m.Previous),
+        Deleted m => WithPrevious(new DeletedReply { Revision = m.Revision }, m.Previous),
+        Found m => ToProto(m),
+        ExistsResult m => new ExistsReply { Exists = m.Exists, Revision = m.Revision },
+        ExpiryResult m => new ExpiryReply { Applied = m.Applied, Revision = m.Revision },
+        RandomKeyResult m => m.Key is null ? new RandomKeyReply() : new RandomKeyReply { Key = m.Key },
+        BatchResult m => ToProto(m),
+        ScanPage m => ToProto(m),
+        StoreStats m => new StatsReply
+        {
+            Keys = m.Keys,
+            Revision = m.Revision,
+            JournalSequenceNr = m.JournalSequenceNr,
+            SnapshotSequenceNr = m.SnapshotSequenceNr,
+            DataDirectory = m.DataDirectory,
+            UptimeMs = (long)m.Uptime.TotalMilliseconds,
+        },
+        KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
+        _ => null,
+    };
+
+    private object? TryReplyFromBinary(byte[] bytes, string manifest) => manifest switch
+    {
+        "r-written" => FromProto(WrittenReply.Parser.ParseFrom(bytes)),
+        "r-deleted" => FromProto(DeletedReply.Parser.ParseFrom(bytes)),
+        "r-found" => FromProto(FoundReply.Parser.ParseFrom(bytes)),
+        "r-exists" => FromProto(ExistsReply.Parser.ParseFrom(bytes)),
+        "r-expiry" => FromProto(ExpiryReply.Parser.ParseFrom(bytes)),
+        "r-randomkey" => FromProto(RandomKeyReply.Parser.ParseFrom(bytes)),
+        "r-batch" => FromProto(BatchReply.Parser.ParseFrom(bytes)),
+        "r-scan" => FromProto(ScanReply.Parser.ParseFrom(bytes)),
+        "r-stats" => FromProto(StatsReply.Parser.ParseFrom(bytes)),
+        "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
+        _ => null,
+    };
+
+    private static WrittenReply WithPrevious(WrittenReply m, byte[]? previous)
+    {
+        if (previous is not null) m.Previous = Wrap(previous);
+        return m;
+    }
+
+    private static DeletedReply WithPrevious(DeletedReply m, byte[]? previous)
+    {
+        if (previous is not null) m.Previous = Wrap(previous);
+        return m;
+    }
+
+    private static FoundReply ToProto(Found m)
+    {
+        var proto = new FoundReply { Value = Wrap(m.Value), Revision = m.Revision };
+        if (m.ExpiresAtUnixMs is { } at) proto.ExpiresAtUnixMs = at;
+        return proto;
+    }
+
+    private static BatchReply ToProto(BatchResult m)
+    {
+        var proto = new BatchReply();
+        foreach (var r in m.Replies) proto.Replies.Add(ToNested(r));
+        return proto;
+    }
+
+    private static ScanReply ToProto(ScanPage m)
+    {
+        var proto = new ScanReply { StoreRevision = m.StoreRevision };
+        if (m.NextCursor is not null) proto.NextCursor = m.NextCursor;
+        foreach (var e in m.Entries) proto.Entries.Add(ToProto(e));
+        return proto;
+    }
+
+    private static Written FromProto(WrittenReply m) => new(m.Revision, m.HasPrevious ? m.Previous.ToByteArray() : null);
+
+    private static Deleted FromProto(DeletedReply m) => new(m.Revision, m.HasPrevious ? m.Previous.ToByteArray() : null);
+
+    private static Found FromProto(FoundReply m) =>
+        new(m.Value.ToByteArray(), m.Revision, m.HasExpiresAtUnixMs ? m.ExpiresAtUnixMs : null);
+
+    private static ExistsResult FromProto(ExistsReply m) => new(m.Exists, m.Revision);
+
+    private static ExpiryResult FromProto(ExpiryReply m) => new(m.Applied, m.Revision);
+
+    private static RandomKeyResult FromProto(RandomKeyReply m) => new(m.HasKey ? m.Key : null);
+
+    private BatchResult FromProto(BatchReply m) => new(
+        m.Replies.Select(n => FromNested(n) as IKvReply
+            ?? throw new System.Runtime.Serialization.SerializationException($"batch result holds a non-reply '{n.Manifest}'")).ToArray());
+
+    private static ScanPage FromProto(ScanReply m) =>
+        new(m.Entries.Select(FromProto).ToArray(), m.HasNextCursor ? m.NextCursor : null, m.StoreRevision);
+
+    private static StoreStats FromProto(StatsReply m) => new(
+        m.Keys, m.Revision, m.JournalSequenceNr, m.SnapshotSequenceNr, m.DataDirectory,
+        TimeSpan.FromMilliseconds(m.UptimeMs));
+
+    // An unknown code from a newer server is still an error; keep its number visible in the message.
+    private static KvError FromProto(ErrorReply m) => Enum.IsDefined(typeof(ErrorCode), m.Code)
+        ? new KvError((ErrorCode)m.Code, m.Message)
+        : new KvError(ErrorCode.Unavailable, $"unknown error code {m.Code}: {m.Message}");
+}
