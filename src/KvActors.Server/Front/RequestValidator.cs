@@ -7,6 +7,9 @@ namespace KvActors.Server.Front;
 /// <summary>Rejects malformed requests at the edge, before they cost a store anything.</summary>
 public sealed class RequestValidator(StoreLimits limits)
 {
+    /// <summary>Requests in one batch: one journal write, so bounded like a single large value.</summary>
+    public const int MaxBatchRequests = 10_000;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Returns the error to reply with, or null if the request may proceed.</summary>
@@ -16,9 +19,18 @@ public sealed class RequestValidator(StoreLimits limits)
         Create r => Key(r.Key) ?? Value(r.Value),
         Update r => Key(r.Key) ?? Value(r.Value) ?? Revision(r.ExpectedRevision),
         Delete r => Key(r.Key) ?? Revision(r.ExpectedRevision),
+        Increment r => Key(r.Key),
+        IncrementFloat r => Key(r.Key) ?? (double.IsFinite(r.Delta) ? null : new KvError(ErrorCode.InvalidArgument, "increment must be a finite number")),
+        Append r => Key(r.Key) ?? Value(r.Suffix),
+        SetRange r => Key(r.Key) ?? Value(r.Bytes) ?? RangeOffset(r.Offset),
+        SetExpiry r => Key(r.Key),
+        Rename r => Key(r.Key) ?? Key(r.NewKey),
+        Clear => null,
+        Batch r => BatchArguments(r),
         Get r => Key(r.Key),
         Exists r => Key(r.Key),
         Scan r => ScanArguments(r),
+        RandomKey => null,
         GetStats => null,
         _ => new KvError(ErrorCode.UnsupportedRequest, $"unsupported request {request.GetType().Name}"),
     };
@@ -44,6 +56,24 @@ public sealed class RequestValidator(StoreLimits limits)
     private static KvError? Revision(long? expected) => expected < 0
         ? new KvError(ErrorCode.InvalidArgument, $"expected revision must be 0 or more, got {expected}")
         : null;
+
+    private KvError? RangeOffset(long offset) => offset < 0 || offset > limits.MaxValueBytes
+        ? new KvError(ErrorCode.InvalidArgument, $"offset must be between 0 and {limits.MaxValueBytes}, got {offset}")
+        : null;
+
+    private KvError? BatchArguments(Batch batch)
+    {
+        if (batch.Requests is null || batch.Requests.Count == 0) return new KvError(ErrorCode.InvalidArgument, "a batch needs at least one request");
+        if (batch.Requests.Count > MaxBatchRequests)
+            return new KvError(ErrorCode.InvalidArgument, $"a batch holds at most {MaxBatchRequests} requests, got {batch.Requests.Count}");
+        foreach (var request in batch.Requests)
+        {
+            if (request is Batch) return new KvError(ErrorCode.UnsupportedRequest, "a batch cannot contain a batch");
+            if (Validate(request) is { } error) return error;
+        }
+
+        return null;
+    }
 
     private static KvError? ScanArguments(Scan scan)
     {

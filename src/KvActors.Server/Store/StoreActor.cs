@@ -12,16 +12,20 @@ namespace KvActors.Server.Store;
 /// queue up and go to the journal together (group commit) instead of one disk round trip each. A write is answered
 /// only from its persist handler, that is, once durable. On a journal failure the actor stops; its parent restarts it.
 /// </summary>
-public sealed class StoreActor : ReceivePersistentActor
+public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 {
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
+    private const int MaxExpirationsPerSweep = 1000;
+
     private readonly StoreSettings _settings;
     private readonly KvStateMachine _machine;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _startedAt = DateTime.UtcNow;
 
-    // One entry per persisted event, oldest first; only the last event of a command carries its reply.
+    // One entry per persisted event or deferred reply, oldest first; only the last event of a command carries its reply.
     private readonly Queue<(IActorRef? ReplyTo, IKvReply? Reply)> _awaitingDurability = new();
     private readonly Action<IKvEvent> _onDurable;
+    private readonly Action<object> _onPendingDrained;
 
     private long _durableSequenceNr;
     private long _snapshotSequenceNr;
@@ -31,8 +35,9 @@ public sealed class StoreActor : ReceivePersistentActor
     public StoreActor(StoreSettings settings)
     {
         _settings = settings;
-        _machine = new KvStateMachine(settings.Limits.ScanPageBytes);
+        _machine = new KvStateMachine(settings.Limits);
         _onDurable = OnDurable;
+        _onPendingDrained = _ => ReplyNext();
         PersistenceId = settings.PersistenceId;
 
         Recover<SnapshotOffer>(offer =>
@@ -45,7 +50,8 @@ public sealed class StoreActor : ReceivePersistentActor
 
         Command<IWriteCommand>(HandleWrite);
         Command<GetStats>(_ => Sender.Tell(Stats()));
-        Command<IKvQuery>(q => Sender.Tell(_machine.Query(q)));
+        Command<IKvQuery>(q => Sender.Tell(_machine.Query(q, Now)));
+        Command<SweepExpired>(_ => SweepExpiredKeys());
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f =>
         {
@@ -60,6 +66,11 @@ public sealed class StoreActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // The one clock read: the state machine is given the time, it never reads it.
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     public static Props Props(StoreSettings settings) => Akka.Actor.Props.Create(() => new StoreActor(settings));
 
     private void OnRecovered()
@@ -69,30 +80,64 @@ public sealed class StoreActor : ReceivePersistentActor
         _log.Info("Partition {0} recovered: {1} keys at revision {2} (journal sequence {3}, snapshot {4})",
             _settings.PartitionId, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
+        Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
     }
 
     private void HandleWrite(IWriteCommand command)
     {
-        var decision = _machine.Decide(command);
-        if (decision.IsRejected)
+        var decision = _machine.Decide(command, Now);
+        if (decision.Events.Count == 0)
         {
-            Sender.Tell(decision.Reply);
+            ReplyOncePendingWritesAreDurable(Sender, decision.Reply);
             return;
         }
 
-        _machine.Accept(decision.Events);
-        for (var i = 0; i < decision.Events.Count - 1; i++) _awaitingDurability.Enqueue((null, null));
-        _awaitingDurability.Enqueue((Sender, decision.Reply));
-        PersistAllAsync(decision.Events, _onDurable);
+        PersistDecided(decision.Events, Sender, decision.Reply);
+    }
+
+    private void PersistDecided(IReadOnlyList<IKvEvent> events, IActorRef? replyTo, IKvReply? reply)
+    {
+        _machine.Accept(events);
+        for (var i = 0; i < events.Count - 1; i++) _awaitingDurability.Enqueue((null, null));
+        _awaitingDurability.Enqueue((replyTo, reply));
+        PersistAllAsync(events, _onDurable);
+    }
+
+    // A reply decided against accepted-but-not-durable writes (an AlreadyExists caused by a pending Create, say) may
+    // only leave once those writes are durable, or a journal failure could make it a lie. DeferAsync runs the
+    // handler after every persist issued before it.
+    private void ReplyOncePendingWritesAreDurable(IActorRef replyTo, IKvReply reply)
+    {
+        if (_awaitingDurability.Count == 0)
+        {
+            replyTo.Tell(reply);
+            return;
+        }
+
+        _awaitingDurability.Enqueue((replyTo, reply));
+        DeferAsync<object>(reply, _onPendingDrained);
     }
 
     private void OnDurable(IKvEvent e)
     {
         _machine.ApplyEvent(e);
         _durableSequenceNr++;
+        ReplyNext();
+        MaybeSnapshot();
+    }
+
+    private void ReplyNext()
+    {
         var (replyTo, reply) = _awaitingDurability.Dequeue();
         replyTo?.Tell(reply);
-        MaybeSnapshot();
+    }
+
+    // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
+    // and restarts do not carry them forever.
+    private void SweepExpiredKeys()
+    {
+        var expirations = _machine.DecideExpirations(Now, MaxExpirationsPerSweep);
+        if (expirations.Count > 0) PersistDecided(expirations, null, null);
     }
 
     // The snapshot is tagged with the sequence number of the last *durable* event, not LastSequenceNr: with
@@ -146,5 +191,10 @@ public sealed class StoreActor : ReceivePersistentActor
         }
 
         base.PostStop();
+    }
+
+    private sealed class SweepExpired
+    {
+        public static readonly SweepExpired Instance = new();
     }
 }

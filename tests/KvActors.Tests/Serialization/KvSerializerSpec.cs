@@ -32,7 +32,33 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new KvError(ErrorCode.RevisionMismatch, "nope"),
         new KeyWritten("k", [5, 6], 14),
         new KeyDeleted("k", 15),
-        new StoreSnapshot(16, [new KvEntry("a", [1], 1)]),
+        new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("b", [2], 2, 1234)]),
+        new Set("k", [1], null, Expiry.At(99), ReturnPrevious: true),
+        new Set("k", [1], 3, Expiry.Keep),
+        new Update("k", [1], null, Expiry.At(5), true),
+        new Create("k", [1], Expiry.At(7)),
+        new Delete("k", 2, ReturnPrevious: true),
+        new Increment("n", -5),
+        new IncrementFloat("f", 0.25),
+        new Append("k", [4, 5]),
+        new SetRange("k", 3, [6]),
+        new SetExpiry("k", 1234, ExpiryCondition.IfLater),
+        new SetExpiry("k", null),
+        new Rename("a", "b", OnlyIfAbsent: true),
+        Clear.Instance,
+        new Batch([new Set("a", [1]), new Get("a"), new Increment("n", 1)], AllOrNothing: true),
+        new RandomKey(42),
+        new Written(3, [9]),
+        new Deleted(4, [8]),
+        new Found([1], 2, 777),
+        new ExpiryResult(true, 5),
+        new RandomKeyResult("k"),
+        new RandomKeyResult(null),
+        new BatchResult([new Written(1), new KvError(ErrorCode.NotANumber, "x"), new Found([1], 1)]),
+        new KeyWritten("k", [1], 17, 888),
+        new KeyExpiryChanged("k", 999, 18),
+        new KeyExpiryChanged("k", null, 19),
+        new StoreCleared(20),
     };
 
     [Theory]
@@ -67,16 +93,22 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
     // Records compare byte arrays by reference, so compare a rendering that spells out the bytes.
     private static string Describe(object message) => message switch
     {
-        Set m => $"Set {m.Key} {Hex(m.Value)} {m.ExpectedRevision}",
-        Create m => $"Create {m.Key} {Hex(m.Value)}",
-        Update m => $"Update {m.Key} {Hex(m.Value)} {m.ExpectedRevision}",
-        Found m => $"Found {Hex(m.Value)} {m.Revision}",
+        Set m => $"Set {m.Key} {Hex(m.Value)} {m.ExpectedRevision} {m.Expiry} {m.ReturnPrevious}",
+        Create m => $"Create {m.Key} {Hex(m.Value)} {m.Expiry}",
+        Update m => $"Update {m.Key} {Hex(m.Value)} {m.ExpectedRevision} {m.Expiry} {m.ReturnPrevious}",
+        Found m => $"Found {Hex(m.Value)} {m.Revision} {m.ExpiresAtUnixMs}",
+        Written m => $"Written {m.Revision} {Hex(m.Previous)}",
+        Deleted m => $"Deleted {m.Revision} {Hex(m.Previous)}",
+        Append m => $"Append {m.Key} {Hex(m.Suffix)}",
+        SetRange m => $"SetRange {m.Key} {m.Offset} {Hex(m.Bytes)}",
+        Batch m => $"Batch {m.AllOrNothing} [{string.Join(", ", m.Requests.Select(Describe))}]",
+        BatchResult m => $"BatchResult [{string.Join(", ", m.Replies.Select(Describe))}]",
         ScanPage m => $"Page {string.Join(",", m.Entries.Select(Describe))} {m.NextCursor} {m.StoreRevision}",
-        KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}",
-        KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision}",
+        KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}~{m.ExpiresAtUnixMs}",
+        KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision} {m.ExpiresAtUnixMs}",
         StoreSnapshot m => $"Snapshot {m.Revision} {string.Join(",", m.Entries.Select(Describe))}",
         _ => message.ToString()!,
     };
 
-    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
+    private static string Hex(byte[]? bytes) => bytes is null ? "null" : Convert.ToHexString(bytes);
 }

@@ -8,14 +8,21 @@ namespace KvActors.Tests.State;
 /// <summary>The pure state machine, driven directly: no actors, no journal.</summary>
 public sealed class KvStateMachineSpec
 {
-    private readonly KvStateMachine _machine = new(scanPageBytes: 1024 * 1024);
+    private readonly KvStateMachine _machine = new(new StoreLimits());
+
+    // A fixed "now": no key in these specs expires unless a spec says so.
+    private const long Now = 1_700_000_000_000;
 
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static IKvReply Read(KvStateMachine machine, IKvQuery query) => machine.Query(query, Now);
+
+    private static Decision Decide(KvStateMachine machine, IWriteCommand command) => machine.Decide(command, Now);
 
     /// <summary>Decide, accept and apply at once, as if the journal were instant.</summary>
     private IKvReply Execute(IWriteCommand command)
     {
-        var decision = _machine.Decide(command);
+        var decision = Decide(_machine, command);
         _machine.Accept(decision.Events);
         foreach (var e in decision.Events) _machine.ApplyEvent(e);
         return decision.Reply;
@@ -26,10 +33,10 @@ public sealed class KvStateMachineSpec
     [Fact]
     public void Decide_should_change_nothing()
     {
-        var decision = _machine.Decide(new Set("k", V("v")));
+        var decision = Decide(_machine, new Set("k", V("v")));
         Assert.Single(decision.Events);
         Assert.Equal(0, _machine.Revision);
-        Assert.Equal(ErrorCode.NotFound, ErrorOf(_machine.Query(new Get("k"))));
+        Assert.Equal(ErrorCode.NotFound, ErrorOf(Read(_machine, new Get("k"))));
     }
 
     [Fact]
@@ -40,11 +47,11 @@ public sealed class KvStateMachineSpec
         Assert.Equal(new Written(3), Execute(new Set("a", V("3"))));
         Assert.Equal(new Deleted(4), Execute(new Delete("b")));
 
-        var a = Assert.IsType<Found>(_machine.Query(new Get("a")));
+        var a = Assert.IsType<Found>(Read(_machine, new Get("a")));
         Assert.Equal(3, a.Revision);
         Assert.Equal("3", Encoding.UTF8.GetString(a.Value));
         Assert.Equal(4, _machine.Revision);
-        Assert.Equal(new ExistsResult(false, 0), _machine.Query(new Exists("b")));
+        Assert.Equal(new ExistsResult(false, 0), Read(_machine, new Exists("b")));
     }
 
     [Fact]
@@ -73,37 +80,37 @@ public sealed class KvStateMachineSpec
     [Fact]
     public void Decisions_should_see_pending_writes_but_reads_should_not()
     {
-        var first = _machine.Decide(new Create("k", V("1")));
+        var first = Decide(_machine, new Create("k", V("1")));
         _machine.Accept(first.Events);
 
         // Not durable yet: invisible to reads, but a second Create must already fail and a CAS must see revision 1.
-        Assert.Equal(ErrorCode.NotFound, ErrorOf(_machine.Query(new Get("k"))));
-        Assert.True(_machine.Decide(new Create("k", V("2"))).IsRejected);
-        var cas = _machine.Decide(new Set("k", V("2"), ExpectedRevision: 1));
+        Assert.Equal(ErrorCode.NotFound, ErrorOf(Read(_machine, new Get("k"))));
+        Assert.True(Decide(_machine, new Create("k", V("2"))).IsRejected);
+        var cas = Decide(_machine, new Set("k", V("2"), ExpectedRevision: 1));
         Assert.False(cas.IsRejected);
         Assert.Equal(new Written(2), cas.Reply);
         _machine.Accept(cas.Events);
 
         _machine.ApplyEvent(first.Events[0]);
-        Assert.Equal(1, Assert.IsType<Found>(_machine.Query(new Get("k"))).Revision);
+        Assert.Equal(1, Assert.IsType<Found>(Read(_machine, new Get("k"))).Revision);
         // The CAS is still pending, so decisions must see revision 2, not the durable 1.
-        Assert.True(_machine.Decide(new Set("k", V("3"), ExpectedRevision: 1)).IsRejected);
+        Assert.True(Decide(_machine, new Set("k", V("3"), ExpectedRevision: 1)).IsRejected);
 
         _machine.ApplyEvent(cas.Events[0]);
-        Assert.Equal(2, Assert.IsType<Found>(_machine.Query(new Get("k"))).Revision);
-        Assert.False(_machine.Decide(new Set("k", V("3"), ExpectedRevision: 2)).IsRejected);
+        Assert.Equal(2, Assert.IsType<Found>(Read(_machine, new Get("k"))).Revision);
+        Assert.False(Decide(_machine, new Set("k", V("3"), ExpectedRevision: 2)).IsRejected);
     }
 
     [Fact]
     public void A_pending_delete_should_make_the_key_absent_for_decisions()
     {
         Execute(new Set("k", V("1")));
-        var delete = _machine.Decide(new Delete("k"));
+        var delete = Decide(_machine, new Delete("k"));
         _machine.Accept(delete.Events);
 
-        Assert.IsType<Found>(_machine.Query(new Get("k")));
-        Assert.Equal(ErrorCode.NotFound, ErrorOf(_machine.Decide(new Delete("k")).Reply));
-        Assert.Equal(new Written(3), _machine.Decide(new Create("k", V("2"))).Reply);
+        Assert.IsType<Found>(Read(_machine, new Get("k")));
+        Assert.Equal(ErrorCode.NotFound, ErrorOf(Decide(_machine, new Delete("k")).Reply));
+        Assert.Equal(new Written(3), Decide(_machine, new Create("k", V("2"))).Reply);
     }
 
     [Fact]
@@ -111,18 +118,18 @@ public sealed class KvStateMachineSpec
     {
         foreach (var key in new[] { "user:b", "user:a", "user:c", "users", "user:B", "other" }) Execute(new Set(key, V(key)));
 
-        var first = Assert.IsType<ScanPage>(_machine.Query(new Scan("user:", null, 2)));
+        var first = Assert.IsType<ScanPage>(Read(_machine, new Scan("user:", null, 2)));
         Assert.Equal(["user:B", "user:a"], first.Entries.Select(e => e.Key));
         Assert.Equal("user:a", first.NextCursor);
 
-        var second = Assert.IsType<ScanPage>(_machine.Query(new Scan("user:", first.NextCursor, 2)));
+        var second = Assert.IsType<ScanPage>(Read(_machine, new Scan("user:", first.NextCursor, 2)));
         Assert.Equal(["user:b", "user:c"], second.Entries.Select(e => e.Key));
         Assert.Null(second.NextCursor); // no cursor exactly when nothing is left
 
-        var third = Assert.IsType<ScanPage>(_machine.Query(new Scan("user:", "user:b", 2)));
+        var third = Assert.IsType<ScanPage>(Read(_machine, new Scan("user:", "user:b", 2)));
         Assert.Equal(["user:c"], third.Entries.Select(e => e.Key));
 
-        var all = Assert.IsType<ScanPage>(_machine.Query(new Scan("", null, 100)));
+        var all = Assert.IsType<ScanPage>(Read(_machine, new Scan("", null, 100)));
         Assert.Equal(6, all.Entries.Count);
         Assert.Null(all.NextCursor);
     }
@@ -130,15 +137,15 @@ public sealed class KvStateMachineSpec
     [Fact]
     public void Scan_should_stop_a_page_at_the_byte_budget_but_return_at_least_one_entry()
     {
-        var machine = new KvStateMachine(scanPageBytes: 100);
+        var machine = new KvStateMachine(new StoreLimits(MaxValueBytes: 100));
         foreach (var key in new[] { "a", "b", "c" })
         {
-            var d = machine.Decide(new Set(key, new byte[80]));
+            var d = Decide(machine, new Set(key, new byte[80]));
             machine.Accept(d.Events);
             machine.ApplyEvent(d.Events[0]);
         }
 
-        var page = Assert.IsType<ScanPage>(machine.Query(new Scan("", null, 10)));
+        var page = Assert.IsType<ScanPage>(Read(machine, new Scan("", null, 10)));
         Assert.Single(page.Entries);
         Assert.Equal("a", page.NextCursor);
     }
@@ -149,22 +156,22 @@ public sealed class KvStateMachineSpec
         for (var i = 0; i < 50; i++) Execute(new Set($"k{i:D2}", V($"v{i}")));
         Execute(new Delete("k07"));
 
-        var restored = new KvStateMachine(1024 * 1024);
+        var restored = new KvStateMachine(new StoreLimits());
         restored.LoadSnapshot(_machine.ToSnapshot());
 
         Assert.Equal(_machine.Revision, restored.Revision);
         Assert.Equal(49, restored.Count);
-        var original = Assert.IsType<ScanPage>(_machine.Query(new Scan("", null, 1000)));
-        var copy = Assert.IsType<ScanPage>(restored.Query(new Scan("", null, 1000)));
+        var original = Assert.IsType<ScanPage>(Read(_machine, new Scan("", null, 1000)));
+        var copy = Assert.IsType<ScanPage>(Read(restored, new Scan("", null, 1000)));
         Assert.Equal(original.Entries.Select(e => (e.Key, e.Revision)), copy.Entries.Select(e => (e.Key, e.Revision)));
-        Assert.Equal(new Written(52), restored.Decide(new Set("new", V("x"))).Reply);
+        Assert.Equal(new Written(52), Decide(restored, new Set("new", V("x"))).Reply);
     }
 
     [Fact]
     public void Scan_should_return_an_empty_last_page_for_a_cursor_beyond_the_prefix()
     {
         Execute(new Set("user:a", V("1")));
-        var page = Assert.IsType<ScanPage>(_machine.Query(new Scan("user:", "zeta", 10)));
+        var page = Assert.IsType<ScanPage>(Read(_machine, new Scan("user:", "zeta", 10)));
         Assert.Empty(page.Entries);
         Assert.Null(page.NextCursor);
     }
@@ -172,15 +179,15 @@ public sealed class KvStateMachineSpec
     [Fact]
     public void Scan_should_count_key_bytes_not_characters_against_the_budget()
     {
-        var machine = new KvStateMachine(scanPageBytes: 10);
+        var machine = new KvStateMachine(new StoreLimits(MaxValueBytes: 10));
         foreach (var key in new[] { "éééa", "éééb" }) // 7 UTF-8 bytes each, 4 characters
         {
-            var d = machine.Decide(new Set(key, V("ab")));
+            var d = Decide(machine, new Set(key, V("ab")));
             machine.Accept(d.Events);
             machine.ApplyEvent(d.Events[0]);
         }
 
-        var page = Assert.IsType<ScanPage>(machine.Query(new Scan("", null, 10)));
+        var page = Assert.IsType<ScanPage>(Read(machine, new Scan("", null, 10)));
         Assert.Single(page.Entries);
         Assert.Equal("éééa", page.NextCursor);
     }

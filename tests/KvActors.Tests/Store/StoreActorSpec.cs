@@ -143,4 +143,46 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
         front.Tell(new Get("during"));
         Assert.Equal(ErrorCode.NotFound, ExpectMsg<KvError>().Code);
     }
+
+    [Fact]
+    public void StoreActor_should_sweep_expired_keys_durably_and_keep_ttls_across_restart()
+    {
+        var front = StartFront();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        front.Tell(new Set("short", V("1"), Expiry: Expiry.At(now + 300)));
+        ExpectMsg<Written>();
+        front.Tell(new Set("long", V("2"), Expiry: Expiry.At(now + 3_600_000)));
+        ExpectMsg<Written>();
+
+        // The sweeper persists the deletion: the key count drops and the revision moves on.
+        AwaitAssert(() =>
+        {
+            front.Tell(GetStats.Instance);
+            var stats = ExpectMsg<StoreStats>();
+            Assert.Equal(1, stats.Keys);
+            Assert.Equal(3, stats.Revision);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+
+        StopFront(front);
+        front = StartFront();
+        front.Tell(new Get("long"));
+        Assert.Equal(now + 3_600_000, ExpectMsg<Found>().ExpiresAtUnixMs);
+        front.Tell(new Get("short"));
+        Assert.Equal(ErrorCode.NotFound, ExpectMsg<KvError>().Code);
+    }
+
+    [Fact]
+    public void StoreActor_should_persist_a_batch_and_recover_all_of_it()
+    {
+        var front = StartFront();
+        front.Tell(new Batch([new Set("a", V("1")), new Set("b", V("2")), new Increment("n", 5), new Get("a")]));
+        var replies = ExpectMsg<BatchResult>().Replies;
+        Assert.Equal("1", Encoding.UTF8.GetString(Assert.IsType<Found>(replies[3]).Value));
+
+        StopFront(front);
+        front = StartFront();
+        front.Tell(new Batch([new Get("a"), new Get("b"), new Get("n")]));
+        var recovered = ExpectMsg<BatchResult>().Replies.Select(r => Encoding.UTF8.GetString(Assert.IsType<Found>(r).Value));
+        Assert.Equal(["1", "2", "5"], recovered);
+    }
 }
