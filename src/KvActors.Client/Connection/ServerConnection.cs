@@ -104,6 +104,18 @@ internal sealed class ServerConnection
         _watcher.Tell(new ServerWatcher.UnwatchFront(lost.Front));
     }
 
+    private async Task CatchUpWithWatcherAsync()
+    {
+        try
+        {
+            await _watcher.Ask<ServerWatcher.CatchUp>(ServerWatcher.CatchUp.Instance, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // Only when the client is shutting down; there is nothing left to learn.
+        }
+    }
+
     private async Task<ServerSession> ResolveAsync(TimeSpan timeout)
     {
         var resolveFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -131,6 +143,11 @@ internal sealed class ServerConnection
         }
         catch (ActorNotFoundException)
         {
+            // Remoting bounces an Identify it cannot deliver off dead letters, which answer "no such actor", and that
+            // answer can overtake the watcher's report of the failed connection. The report was queued to the
+            // watcher first, so once the watcher has caught up, a connection failure shows in resolveFailed.
+            await CatchUpWithWatcherAsync().ConfigureAwait(false);
+            if (resolveFailed.Task.IsCompletedSuccessfully) throw Unreachable(resolveFailed.Task.Result);
             throw new KvUnavailableException($"server {Path.Address} is running but has no KvActors front at {Path}");
         }
         finally

@@ -16,6 +16,7 @@ internal sealed class ServerWatcher : ReceiveActor
         _connection = connection;
         Receive<WatchFront>(m => Context.Watch(m.Front));
         Receive<UnwatchFront>(m => Context.Unwatch(m.Front));
+        Receive<CatchUp>(m => Sender.Tell(m));
         Receive<Terminated>(t => _connection.OnFrontTerminated(t.ActorRef));
         Receive<AssociationErrorEvent>(e =>
         {
@@ -48,4 +49,10 @@ internal sealed class ServerWatcher : ReceiveActor
     public sealed record WatchFront(IActorRef Front);
 
     public sealed record UnwatchFront(IActorRef Front);
+
+    /// <summary>Answered as soon as everything queued before it has been handled.</summary>
+    public sealed class CatchUp
+    {
+        public static readonly CatchUp Instance = new();
+    }
 }
