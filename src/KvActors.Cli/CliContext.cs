@@ -31,6 +31,8 @@ internal sealed class CliContext(Stream input, Stream output, TextWriter error, 
         var (code, message) = exception switch
         {
             KvNotFoundException or KvAlreadyExistsException or KvRevisionMismatchException => (ExitCodes.NotFoundOrConditionFailed, exception.Message),
+            // .NET appends " (Parameter 'name')" to argument errors: noise for someone at a terminal.
+            ArgumentException { ParamName: { } name } => (ExitCodes.Error, exception.Message.Replace($" (Parameter '{name}')", "")),
             KvException or CliUsageException or ArgumentException or IOException or UnauthorizedAccessException => (ExitCodes.Error, exception.Message),
             OperationCanceledException => (ExitCodes.Error, "cancelled"),
             _ => (ExitCodes.Error, $"unexpected error: {exception.GetType().Name}: {exception.Message}"),

@@ -25,6 +25,11 @@ internal static class ClientConfig
                   remote {
                     log-remote-lifecycle-events = off
                     retry-gate-closed-for = {{(int)RetryGate.TotalMilliseconds}}ms
+                    # DeathWatch on the front is there to learn that it stopped; a silent server already shows as
+                    # call timeouts. When this pause runs out remoting quarantines the server's incarnation for good
+                    # (this client could not talk to it again until it restarts), so it is far beyond any stall of a
+                    # healthy server. A dropped connection is noticed at once regardless.
+                    watch-failure-detector.acceptable-heartbeat-pause = 60s
                     dot-netty.tcp {
                       hostname = "{{options.Hostname}}"
                       port = 0

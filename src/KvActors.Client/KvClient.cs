@@ -201,7 +201,7 @@ public sealed class KvClient : IAsyncDisposable
     /// <summary>Sends one request and returns its reply, which may be a <see cref="KvError"/>.</summary>
     private async Task<IKvReply> SendAsync(IKvRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed == 1, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var limit = timeout ?? _options.Timeout;
         if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), limit, "timeout must be positive");
 

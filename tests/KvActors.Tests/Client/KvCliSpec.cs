@@ -65,6 +65,8 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
         AssertOneErrorLine(await Kv("set", "k", "v", "--file", "/nonexistent"), "kv: give the value as an argument or with --file, not both");
         AssertOneErrorLine(await Kv("set", "", "v"), "kv: key must not be empty");
         AssertOneErrorLine(await Kv("set", "k", "--file", "/nonexistent/value"), "kv: Could not find a part of the path '/nonexistent/value'.");
+        AssertOneErrorLine(await Run(["--server", "nowhere", "get", "k"], []),
+            "kv: 'nowhere' is not a server address (expected HOST:PORT, for example 127.0.0.1:4053)");
     }
 
     [Fact]
