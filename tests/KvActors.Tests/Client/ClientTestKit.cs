@@ -24,5 +24,10 @@ public abstract class ClientTestKit(ITestOutputHelper output) : ServerTestKit(ou
     /// <summary>The front's full path as the client names it in messages.</summary>
     protected string FrontPath => $"akka.tcp://kv@{ServerAddress}/user/kv";
 
-    protected Task<KvClient> ConnectAsync(KvClientOptions? options = null) => KvClient.ConnectAsync(ServerAddress, options);
+    /// <summary>
+    /// Connects a client. Unless a test is about timing, it gets a generous timeout: the tests share two cores,
+    /// where a first write to a fresh journal can take longer than the default 5s.
+    /// </summary>
+    protected Task<KvClient> ConnectAsync(KvClientOptions? options = null) =>
+        KvClient.ConnectAsync(ServerAddress, options ?? new KvClientOptions { Timeout = TimeSpan.FromSeconds(30) });
 }

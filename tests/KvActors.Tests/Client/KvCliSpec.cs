@@ -60,7 +60,8 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
         AssertOneErrorLine(await Kv(), "kv: Required command was not provided (see --help)");
         AssertOneErrorLine(await Kv("get"), "kv: Required argument missing for command: 'get' (see --help)");
         AssertOneErrorLine(await Kv("frobnicate", "k"), "kv: unknown command or argument 'frobnicate' (see --help)");
-        AssertOneErrorLine(await Kv("--timeout", "soon", "get", "k"), "kv: --timeout: 'soon' is not a duration (examples: 5s, 500ms, 1m) (see --help)");
+        AssertOneErrorLine(await Run(["--server", ServerAddress, "--timeout", "soon", "get", "k"], []),
+            "kv: --timeout: 'soon' is not a duration (examples: 5s, 500ms, 1m) (see --help)");
         AssertOneErrorLine(await Kv("scan", "--limit", "0"), "kv: --limit must be at least 1 (see --help)");
         AssertOneErrorLine(await Kv("set", "k", "v", "--file", "/nonexistent"), "kv: give the value as an argument or with --file, not both");
         AssertOneErrorLine(await Kv("set", "", "v"), "kv: key must not be empty");
@@ -166,7 +167,9 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
 
     private Task<CliRun> Kv(params string[] args) => KvWithInput([], args);
 
-    private Task<CliRun> KvWithInput(byte[] stdin, params string[] args) => Run(["--server", ServerAddress, .. args], stdin);
+    // A generous timeout: the tests share two cores (see ClientTestKit.ConnectAsync).
+    private Task<CliRun> KvWithInput(byte[] stdin, params string[] args) =>
+        Run(["--server", ServerAddress, "--timeout", "30s", .. args], stdin);
 
     private static async Task<CliRun> Run(string[] args, byte[] stdin)
     {

@@ -83,7 +83,7 @@ public sealed class KvClientSpec(ITestOutputHelper output) : ClientTestKit(outpu
     public async Task KvClient_should_compare_and_set_and_lose_no_concurrent_increment()
     {
         StartFront();
-        await using var client = await ConnectAsync(new KvClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        await using var client = await ConnectAsync();
 
         var created = await client.CompareAndSetAsync("counter", "0", expectedRevision: 0);
         await Assert.ThrowsAsync<KvRevisionMismatchException>(() => client.CompareAndSetAsync("counter", "x", expectedRevision: 0));
@@ -140,7 +140,7 @@ public sealed class KvClientSpec(ITestOutputHelper output) : ClientTestKit(outpu
     public async Task KvClient_should_serve_a_thousand_concurrent_calls_from_one_client()
     {
         StartFront();
-        await using var client = await ConnectAsync(new KvClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        await using var client = await ConnectAsync();
         const int calls = 1000;
 
         var revisions = await Task.WhenAll(Enumerable.Range(0, calls).Select(i => client.SetAsync($"key/{i:D4}", $"value {i}")));
