@@ -1,0 +1,50 @@
+using Akka.Configuration;
+using KvActors.Protocol;
+
+namespace KvActors.Client;
+
+/// <summary>The HOCON of a client's ActorSystem, built in code so the client needs no configuration file.</summary>
+internal static class ClientConfig
+{
+    /// <summary>
+    /// How long remoting refuses to reconnect after a connection attempt failed. Short, because a client has one
+    /// server and wants it back as soon as it restarts; while it lasts, calls fail fast instead of waiting.
+    /// </summary>
+    public static readonly TimeSpan RetryGate = TimeSpan.FromSeconds(1);
+
+    public static Config Build(KvClientOptions options)
+    {
+        var frameBytes = RemotingFrameBytes(options.MaxValueBytes);
+        return ConfigurationFactory.ParseString($$"""
+                akka {
+                  loglevel = {{options.LogLevel}}
+                  # Nothing on standard output: a program using the client (the kv CLI) may write binary values there.
+                  stdout-loglevel = OFF
+                  loggers = ["{{typeof(StandardErrorLogger).AssemblyQualifiedName}}"]
+                  actor.provider = remote
+                  remote {
+                    log-remote-lifecycle-events = off
+                    retry-gate-closed-for = {{(int)RetryGate.TotalMilliseconds}}ms
+                    # DeathWatch on the front is there to learn that it stopped; a silent server already shows as
+                    # call timeouts. When this pause runs out remoting quarantines the server's incarnation for good
+                    # (this client could not talk to it again until it restarts), so it is far beyond any stall of a
+                    # healthy server. A dropped connection is noticed at once regardless.
+                    watch-failure-detector.acceptable-heartbeat-pause = 60s
+                    dot-netty.tcp {
+                      hostname = "{{options.Hostname}}"
+                      port = 0
+                      enforce-ip-family = true
+                      dns-use-ipv6 = false
+                      maximum-frame-size = {{frameBytes}}b
+                      send-buffer-size = {{frameBytes * 2}}b
+                      receive-buffer-size = {{frameBytes * 2}}b
+                    }
+                  }
+                }
+                """)
+            .WithFallback(ProtocolConfig.Default);
+    }
+
+    // The server's formula (StoreLimits.RemotingFrameBytes): a full scan page plus one maximal key and value.
+    private static long RemotingFrameBytes(int maxValueBytes) => 2L * (maxValueBytes + 4096) + 256 * 1024;
+}

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Akka.Actor;
+using KvActors.Client.Connection;
+using KvActors.Protocol;
+
+namespace KvActors.Client;
+
+/// <summary>
+/// A connection to a KvActors server. Create one with <see cref="ConnectAsync"/>, share it between threads and
+/// calls (it owns one ActorSystem), dispose it when done. Every call ends within its timeout: with the result,
+/// a <see cref="KvException"/> subclass, or <see cref="OperationCanceledException"/> if the caller cancelled.
+/// Writes return the store revision they created.
+/// </summary>
+public sealed class KvClient : IAsyncDisposable
+{
+    private const string SystemName = "kv-client";
+
+    // Bounds DisposeAsync; remoting normally shuts down in well under a second.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ActorSystem _system;
+    private readonly KvClientOptions _options;
+    private readonly ServerConnection _connection;
+    private int _disposed;
+
+    private KvClient(ActorSystem system, ActorPath server, KvClientOptions options)
+    {
+        _system = system;
+        _options = options;
+        _connection = new ServerConnection(system, server);
+    }
+
+    /// <summary>The server's front, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>
+    public string Server => _connection.Path.ToString();
+
+    public KvClientOptions Options => _options;
+
+    /// <summary>
+    /// Starts the client's ActorSystem and resolves the server's front.
+    /// </summary>
+    /// <param name="server"><c>HOST:PORT</c> (for example <c>127.0.0.1:4053</c>) or an <c>akka.tcp://kv@HOST:PORT</c> address.
+    /// HOST must be the host name the server was configured with: remoting drops messages addressed to another name.</param>
+    /// <exception cref="ArgumentException"><paramref name="server"/> is not an address, or an option is out of range.</exception>
+    /// <exception cref="KvUnavailableException">The server cannot be reached within <see cref="KvClientOptions.Timeout"/>.</exception>
+    public static async Task<KvClient> ConnectAsync(string server, KvClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new KvClientOptions();
+        if (options.Timeout <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, got {options.Timeout}", nameof(options));
+        if (options.MaxValueBytes < 1) throw new ArgumentException($"MaxValueBytes must be positive, got {options.MaxValueBytes}", nameof(options));
+        var path = ServerPath.Parse(server);
+
+        // Starting an ActorSystem blocks for a moment; keep that off the caller's thread.
+        var system = await Task.Run(() => ActorSystem.Create(SystemName, ClientConfig.Build(options)), cancellationToken).ConfigureAwait(false);
+        var client = new KvClient(system, path, options);
+        try
+        {
+            await client._connection.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, creating it if needed. With
+    /// <paramref name="expectedRevision"/> it is a compare-and-set (0 means "must not exist").</summary>
+    /// <exception cref="KvRevisionMismatchException">The key is not at <paramref name="expectedRevision"/>.</exception>
+    public async Task<long> SetAsync(string key, byte[] value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        var reply = await SendAsync(new Set(key, value, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<Written>(reply).Revision;
+    }
+
+    /// <inheritdoc cref="SetAsync(string, byte[], long?, TimeSpan?, CancellationToken)"/>
+    public Task<long> SetAsync(string key, string value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SetAsync(key, Utf8(value), expectedRevision, timeout, cancellationToken);
+
+    /// <summary>Creates <paramref name="key"/>; fails if it exists.</summary>
+    /// <exception cref="KvAlreadyExistsException">The key exists.</exception>
+    public async Task<long> CreateAsync(string key, byte[] value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        var reply = await SendAsync(new Create(key, value), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<Written>(reply).Revision;
+    }
+
+    /// <inheritdoc cref="CreateAsync(string, byte[], TimeSpan?, CancellationToken)"/>
+    public Task<long> CreateAsync(string key, string value, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(key, Utf8(value), timeout, cancellationToken);
+
+    /// <summary>Replaces the value of an existing key, optionally only if it is at <paramref name="expectedRevision"/>.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    /// <exception cref="KvRevisionMismatchException">The key is not at <paramref name="expectedRevision"/>.</exception>
+    public async Task<long> UpdateAsync(string key, byte[] value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        var reply = await SendAsync(new Update(key, value, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<Written>(reply).Revision;
+    }
+
+    /// <inheritdoc cref="UpdateAsync(string, byte[], long?, TimeSpan?, CancellationToken)"/>
+    public Task<long> UpdateAsync(string key, string value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        UpdateAsync(key, Utf8(value), expectedRevision, timeout, cancellationToken);
+
+    /// <summary>Sets <paramref name="key"/> only if it is at <paramref name="expectedRevision"/> (0: only if absent).</summary>
+    /// <exception cref="KvRevisionMismatchException">The key is at another revision.</exception>
+    public Task<long> CompareAndSetAsync(string key, byte[] value, long expectedRevision, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SetAsync(key, value, expectedRevision, timeout, cancellationToken);
+
+    /// <inheritdoc cref="CompareAndSetAsync(string, byte[], long, TimeSpan?, CancellationToken)"/>
+    public Task<long> CompareAndSetAsync(string key, string value, long expectedRevision, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SetAsync(key, Utf8(value), expectedRevision, timeout, cancellationToken);
+
+    /// <summary>The value and revision of <paramref name="key"/>.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    public async Task<KvValue> GetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var found = Expect<Found>(await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false));
+        return new KvValue(found.Value, found.Revision);
+    }
+
+    /// <summary>The value and revision of <paramref name="key"/>, or null if it does not exist.</summary>
+    public async Task<KvValue?> TryGetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false);
+        if (reply is KvError { Code: ErrorCode.NotFound }) return null;
+        var found = Expect<Found>(reply);
+        return new KvValue(found.Value, found.Revision);
+    }
+
+    /// <summary>Deletes <paramref name="key"/>, optionally only if it is at <paramref name="expectedRevision"/>;
+    /// returns the revision of the deletion.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    /// <exception cref="KvRevisionMismatchException">The key is not at <paramref name="expectedRevision"/>.</exception>
+    public async Task<long> DeleteAsync(string key, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Delete(key, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<Deleted>(reply).Revision;
+    }
+
+    /// <summary>Like <see cref="DeleteAsync"/>, but returns null instead of throwing when the key does not exist.</summary>
+    public async Task<long?> TryDeleteAsync(string key, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Delete(key, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        if (reply is KvError { Code: ErrorCode.NotFound }) return null;
+        return Expect<Deleted>(reply).Revision;
+    }
+
+    /// <summary>Whether <paramref name="key"/> exists.</summary>
+    public async Task<bool> ExistsAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Exists(key), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<ExistsResult>(reply).Exists;
+    }
+
+    /// <summary>
+    /// Every key starting with <paramref name="prefix"/> ("" for all), in ordinal key order, fetched
+    /// <paramref name="pageSize"/> keys per request. Each page is read at its own store revision, so keys changed
+    /// during a long scan may show old or new values; a key is never returned twice. The timeout applies per page.
+    /// </summary>
+    public async IAsyncEnumerable<KvEntry> ScanAsync(
+        string prefix = "",
+        int pageSize = Scan.DefaultLimit,
+        TimeSpan? timeout = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        string? after = null;
+        do
+        {
+            var page = Expect<ScanPage>(await SendAsync(new Scan(prefix, after, pageSize), timeout, cancellationToken).ConfigureAwait(false));
+            foreach (var entry in page.Entries) yield return entry;
+            after = page.NextCursor;
+        }
+        while (after is not null);
+    }
+
+    /// <summary>The store's counters: keys, revision, journal and snapshot positions, data directory, uptime.</summary>
+    public async Task<StoreStats> GetStatsAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect<StoreStats>(await SendAsync(GetStats.Instance, timeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Stops the client's ActorSystem. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            await _system.Terminate().WaitAsync(ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Remoting could not flush in time; the process may exit regardless, nothing is left to wait for.
+        }
+    }
+
+    /// <summary>Sends one request and returns its reply, which may be a <see cref="KvError"/>.</summary>
+    private async Task<IKvReply> SendAsync(IKvRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var limit = timeout ?? _options.Timeout;
+        if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), limit, "timeout must be positive");
+
+        var started = Stopwatch.GetTimestamp();
+        var session = await _connection.GetSessionAsync(limit, cancellationToken).ConfigureAwait(false);
+        // One budget for the whole call: resolving the front (if needed) and the request itself.
+        var remaining = limit - Stopwatch.GetElapsedTime(started);
+        if (remaining <= TimeSpan.Zero) throw _connection.Unreachable(ServerConnection.NoReplyWithin(limit));
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.LostToken);
+        try
+        {
+            return await session.Front.Ask<IKvReply>(request, remaining, linked.Token).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            if (_connection.IsBroken(session)) throw _connection.Unreachable(NoReplyWithin(limit, request));
+            throw new KvTimeoutException($"no reply from {Server} within {Durations.Format(limit)}{OutcomeUnknown(request)}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw _connection.Unreachable($"connection lost while waiting for the reply{OutcomeUnknown(request)}");
+        }
+    }
+
+    private static string NoReplyWithin(TimeSpan limit, IKvRequest request) =>
+        ServerConnection.NoReplyWithin(limit) + OutcomeUnknown(request);
+
+    private static string OutcomeUnknown(IKvRequest request) => request is IWriteCommand ? "; a write's outcome is unknown" : "";
+
+    private static T Expect<T>(IKvReply reply) where T : IKvReply => reply switch
+    {
+        T expected => expected,
+        KvError error => throw KvException.FromError(error),
+        _ => throw new KvException(ErrorCode.UnsupportedRequest, $"unexpected reply {reply.GetType().Name} (client and server versions differ?)"),
+    };
+
+    private void CheckValue(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        // The remoting frame is sized from MaxValueBytes; refusing here keeps requests well inside it, where an
+        // oversized frame would be dropped unanswered and surface only as a timeout.
+        if (value.Length > _options.MaxValueBytes)
+            throw new KvValueTooLargeException($"value is {value.Length} bytes, the client's limit (MaxValueBytes) is {_options.MaxValueBytes}");
+    }
+
+    private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value ?? throw new ArgumentNullException(nameof(value)));
+}

@@ -1,0 +1,28 @@
+namespace KvActors.Client;
+
+/// <summary>How a <see cref="KvClient"/> connects and how long it waits.</summary>
+public sealed record KvClientOptions
+{
+    public const int DefaultMaxValueBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Longest wait for one call, connecting included, unless the call passes its own timeout. Every call ends
+    /// within it: with a reply, or with <see cref="KvUnavailableException"/> / <see cref="KvTimeoutException"/>.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Address the client's own remoting binds to (on a free port). The server replies to it, so it must be
+    /// reachable from the server: keep 127.0.0.1 for a local server, use this machine's address otherwise.
+    /// </summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Largest value this client sends; larger ones fail locally with <see cref="KvValueTooLargeException"/>.
+    /// It also sizes the remoting frames, so set it to at least the server's <c>max-value-bytes</c>.
+    /// </summary>
+    public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
+
+    /// <summary>Akka log level (OFF, ERROR, WARNING, INFO, DEBUG). Log lines go to standard error, never to standard output.</summary>
+    public string LogLevel { get; init; } = "WARNING";
+}

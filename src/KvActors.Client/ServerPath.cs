@@ -1,0 +1,38 @@
+using System.Globalization;
+using Akka.Actor;
+
+namespace KvActors.Client;
+
+/// <summary>Turns what a user types (<c>HOST:PORT</c> or an <c>akka.tcp://</c> address) into the front's actor path.</summary>
+internal static class ServerPath
+{
+    private const string FrontPath = "/user/kv";
+
+    /// <exception cref="ArgumentException">The text is neither form.</exception>
+    public static ActorPath Parse(string server)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(server);
+        var text = server.Trim();
+        var path = text.Contains("://", StringComparison.Ordinal) ? WithFrontPath(text) : FromHostAndPort(text);
+        if (!ActorPath.TryParse(path, out var parsed) || parsed.Address.Host is null || parsed.Address.Port is null)
+            throw new ArgumentException($"'{server}' is not a server address (expected HOST:PORT or akka.tcp://kv@HOST:PORT)", nameof(server));
+        return parsed;
+    }
+
+    // An address without a path means the server's front.
+    private static string WithFrontPath(string address)
+    {
+        var afterScheme = address.IndexOf("://", StringComparison.Ordinal) + 3;
+        return address.IndexOf('/', afterScheme) < 0 ? address + FrontPath : address;
+    }
+
+    private static string FromHostAndPort(string hostAndPort)
+    {
+        var colon = hostAndPort.LastIndexOf(':');
+        var host = colon > 0 ? hostAndPort[..colon] : "";
+        var portText = colon > 0 ? hostAndPort[(colon + 1)..] : "";
+        if (host.Length == 0 || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"'{hostAndPort}' is not a server address (expected HOST:PORT, for example 127.0.0.1:4053)", "server");
+        return $"akka.tcp://kv@{host}:{port}{FrontPath}";
+    }
+}
