@@ -41,7 +41,9 @@ public abstract class ServerTestKit : Akka.TestKit.Xunit2.TestKit
     /// <summary>Starts a front (and its store) and waits until the store has recovered and answers.</summary>
     protected IActorRef StartFront()
     {
-        var front = ServerBootstrap.StartFront(Sys);
+        // The guardian frees the name of a stopped front a moment after watchers hear Terminated: retry until it has.
+        IActorRef front = ActorRefs.Nobody;
+        AwaitAssert(() => front = ServerBootstrap.StartFront(Sys), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         // Ask, not TestActor: a late answer to an attempt that timed out must not land in the test's mailbox.
         AwaitAssert(
             () => front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(),
