@@ -8,7 +8,7 @@ namespace KvActors.Resp.Execution;
 /// are shared. A missing reply becomes a <see cref="ErrorCode.Timeout"/> error, never an exception.
 /// Requests are told to the front in call order, which is what keeps a connection's commands in order.
 /// </summary>
-public sealed class StoreClient(IActorRef front, TimeSpan timeout)
+internal sealed class StoreClient(IActorRef front, TimeSpan timeout)
 {
     public async Task<IKvReply> AskAsync(IKvRequest request)
     {

@@ -5,7 +5,7 @@ namespace KvActors.Resp.Protocol;
 /// arguments the way Redis's sdssplitargs does: spaces separate, "double quotes" understand \n \r \t \b \a \\ \"
 /// and \xHH, 'single quotes' understand \'. A closing quote must be followed by a space or the end of the line.
 /// </summary>
-public static class InlineCommandSplitter
+internal static class InlineCommandSplitter
 {
     public static byte[][] Split(ReadOnlySpan<byte> line)
     {

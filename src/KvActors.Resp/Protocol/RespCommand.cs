@@ -1,4 +1,4 @@
 namespace KvActors.Resp.Protocol;
 
 /// <summary>One parsed request: the command name followed by its arguments, as raw bytes.</summary>
-public readonly record struct RespCommand(byte[][] Args);
+internal readonly record struct RespCommand(byte[][] Args);

@@ -1,7 +1,7 @@
 namespace KvActors.Resp.Protocol;
 
 /// <summary>Integer text as Redis reads it (string2ll): optional '-', digits, no '+', spaces or leading zeros.</summary>
-public static class RespIntegers
+internal static class RespIntegers
 {
     public static bool TryParse(ReadOnlySpan<byte> text, out long value)
     {

@@ -9,7 +9,7 @@ namespace KvActors.Resp.Protocol;
 /// pause threshold) and a declared length is never allocated up front. Only a header line still missing its end
 /// stays in the buffer, and that is bounded by <see cref="MaxLineBytes"/>.
 /// </summary>
-public sealed class RespParser(int maxBulkBytes, int maxArguments)
+internal sealed class RespParser(int maxBulkBytes, int maxArguments)
 {
     /// <summary>Longest inline command or header line (Redis PROTO_INLINE_MAX_SIZE).</summary>
     public const int MaxLineBytes = 64 * 1024;

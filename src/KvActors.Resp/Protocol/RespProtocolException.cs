@@ -4,4 +4,4 @@ namespace KvActors.Resp.Protocol;
 /// The request stream cannot be parsed. The connection answers <c>-ERR Protocol error: {Message}</c> and closes,
 /// as Redis does: after a framing error there is no safe place to resume.
 /// </summary>
-public sealed class RespProtocolException(string message) : Exception(message);
+internal sealed class RespProtocolException(string message) : Exception(message);

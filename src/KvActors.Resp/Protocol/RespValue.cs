@@ -3,7 +3,7 @@ using System.Text;
 namespace KvActors.Resp.Protocol;
 
 /// <summary>What kind of reply a <see cref="RespValue"/> is.</summary>
-public enum RespKind
+internal enum RespKind
 {
     SimpleString,
     Error,
@@ -20,7 +20,7 @@ public enum RespKind
 /// One reply, before encoding. A struct, so integers, status lines and bulk strings cost no allocation beyond the
 /// bytes they carry; the connection encodes it for the RESP version the client speaks.
 /// </summary>
-public readonly struct RespValue
+internal readonly struct RespValue
 {
     private readonly object? _payload;
 

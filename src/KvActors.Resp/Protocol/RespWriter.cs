@@ -5,7 +5,7 @@ using System.Text;
 namespace KvActors.Resp.Protocol;
 
 /// <summary>Encodes replies onto a buffer writer (the connection's output pipe) without intermediate strings.</summary>
-public static class RespWriter
+internal static class RespWriter
 {
     // Large bulk strings are copied in slices, so the pipe never has to allocate one segment of the whole value.
     private const int CopySliceBytes = 64 * 1024;
