@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
 using KvActors.Host;
+using KvActors.Resp;
 using KvActors.Server;
 using KvActors.Server.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,9 @@ return await ServerCommand.Create(RunAsync).Parse(args).InvokeAsync();
 static async Task<int> RunAsync(ServerSettings settings, Config config, CancellationToken cancellationToken)
 {
     var bootstrap = new ServerBootstrap(settings, config);
+    var resp = settings.RespPort == ServerSettings.RespDisabled
+        ? null
+        : (RespSettings.FromConfig(config) with { Host = settings.Host, Port = settings.RespPort }).Validate();
     var dataDirectory = bootstrap.Storage.DataDirectory;
 
     StartupChecks.EnsureWritable(dataDirectory);
@@ -30,6 +34,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     using (dataLock)
     {
         StartupChecks.EnsurePortFree(settings.Host, settings.Port);
+        if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
         bootstrap.Storage.PrepareFiles();
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
@@ -41,7 +46,9 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
                 .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
                 .WithActors((system, registry) =>
                 {
-                    registry.Register<ServerBootstrap>(bootstrap.StartFront(system));
+                    var front = bootstrap.StartFront(system);
+                    registry.Register<ServerBootstrap>(front);
+                    if (resp is not null) RespListener.Start(system, front, resp);
                     var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
                     system.Log.Info("KvActors serving at {0}/user/kv; data in {1} (durability {2}, snapshot every {3} events)",
                         address, dataDirectory, settings.Durability.ToString().ToLowerInvariant(), settings.SnapshotEvery);

@@ -16,13 +16,14 @@ internal static class ServerCommand
     private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events (default 50000)" };
     private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
     private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };
+    private static readonly Option<int?> RespPort = new("--resp-port") { Description = "Redis protocol (RESP) port (default 6379; 0 picks a free one, -1 turns RESP off)" };
     private static readonly Option<FileInfo?> ConfigFile = new("--config") { Description = "HOCON file (default hocon/kv.conf next to the program)" };
 
     public static RootCommand Create(Func<ServerSettings, Config, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, SnapshotEvery, DurabilityOption, MaxValueBytes, ConfigFile,
+            Host, Port, DataDir, SnapshotEvery, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -58,6 +59,7 @@ internal static class ServerCommand
             SnapshotEvery = result.GetValue(SnapshotEvery) ?? EnvInt("SNAPSHOT_EVERY") ?? s.SnapshotEvery,
             Durability = (result.GetValue(DurabilityOption) ?? Env("DURABILITY")) is { } d ? ServerSettings.ParseDurability(d) : s.Durability,
             MaxValueBytes = result.GetValue(MaxValueBytes) ?? EnvInt("MAX_VALUE_BYTES") ?? s.MaxValueBytes,
+            RespPort = result.GetValue(RespPort) ?? EnvInt("RESP_PORT") ?? s.RespPort,
         };
     }
 

@@ -19,6 +19,11 @@ public sealed record ServerSettings
 
     public int MaxValueBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Redis protocol (RESP) port; 0 picks a free one, <see cref="RespDisabled"/> (-1) turns RESP off.</summary>
+    public int RespPort { get; init; } = 6379;
+
+    public const int RespDisabled = -1;
+
     /// <summary>Reads the <c>kv</c> section; missing keys keep their defaults.</summary>
     public static ServerSettings FromConfig(Config config)
     {
@@ -32,6 +37,7 @@ public sealed record ServerSettings
             SnapshotEvery = kv.GetInt("snapshot-every", defaults.SnapshotEvery),
             Durability = ParseDurability(kv.GetString("durability", "process")),
             MaxValueBytes = kv.GetInt("max-value-bytes", defaults.MaxValueBytes),
+            RespPort = kv.GetInt("resp-port", defaults.RespPort),
         };
     }
 
@@ -46,6 +52,8 @@ public sealed record ServerSettings
     public ServerSettings Validate()
     {
         if (Port is < 0 or > 65535) throw new ArgumentException($"port must be 0..65535, got {Port}");
+        if (RespPort is < RespDisabled or > 65535) throw new ArgumentException($"resp-port must be -1 (off) or 0..65535, got {RespPort}");
+        if (RespPort > 0 && RespPort == Port) throw new ArgumentException($"resp-port and port must differ, both are {Port}");
         if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
         if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
             throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");

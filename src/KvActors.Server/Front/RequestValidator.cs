@@ -61,15 +61,18 @@ public sealed class RequestValidator(StoreLimits limits)
         ? new KvError(ErrorCode.InvalidArgument, $"offset must be between 0 and {limits.MaxValueBytes}, got {offset}")
         : null;
 
-    private KvError? BatchArguments(Batch batch)
+    // One level of nesting: a transaction (MULTI/EXEC) may hold an all-or-nothing step such as MSETNX.
+    private KvError? BatchArguments(Batch batch, bool nested = false)
     {
         if (batch.Requests is null || batch.Requests.Count == 0) return new KvError(ErrorCode.InvalidArgument, "a batch needs at least one request");
         if (batch.Requests.Count > MaxBatchRequests)
             return new KvError(ErrorCode.InvalidArgument, $"a batch holds at most {MaxBatchRequests} requests, got {batch.Requests.Count}");
         foreach (var request in batch.Requests)
         {
-            if (request is Batch) return new KvError(ErrorCode.UnsupportedRequest, "a batch cannot contain a batch");
-            if (Validate(request) is { } error) return error;
+            var error = request is Batch inner
+                ? nested ? new KvError(ErrorCode.UnsupportedRequest, "batches nest only one level deep") : BatchArguments(inner, nested: true)
+                : Validate(request);
+            if (error is not null) return error;
         }
 
         return null;

@@ -155,7 +155,7 @@ internal sealed class WriteDecider(StoreLimits limits)
         {
             var step = request switch
             {
-                Batch => Decision.Reject(ErrorCode.UnsupportedRequest, "a batch cannot contain a batch"),
+                Batch inner => DecideBatch(inner, overlay, now), // one level deep: the front refuses deeper nesting
                 IWriteCommand write => Decide(write, overlay, now),
                 Get q => Decision.NoChange(PointReads.Get(overlay, q.Key, now)),
                 Exists q => Decision.NoChange(PointReads.Exists(overlay, q.Key, now)),

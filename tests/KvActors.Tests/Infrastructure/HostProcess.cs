@@ -30,6 +30,17 @@ public sealed partial class HostProcess : IDisposable
     /// <summary>"HOST:PORT" the server listens on, known once it logged that it serves.</summary>
     public string Endpoint { get; private set; } = "";
 
+    /// <summary>"HOST:PORT" of the RESP listener, once it logged it; empty when RESP is off.</summary>
+    public string RespEndpoint
+    {
+        get
+        {
+            lock (_output) return _respEndpoint;
+        }
+    }
+
+    private string _respEndpoint = "";
+
     public int ExitCode => _process.ExitCode;
 
     public string Output
@@ -40,12 +51,20 @@ public sealed partial class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Starts kv-server with <paramref name="args"/>; RESP gets a free port unless they name one.</summary>
     public static HostProcess Start(params string[] args)
     {
         if (!File.Exists(ServerDll)) throw new FileNotFoundException($"server not built at {ServerDll}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(ServerDll);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // The default RESP port (6379) would collide between servers running side by side.
+        if (!args.Contains("--resp-port"))
+        {
+            info.ArgumentList.Add("--resp-port");
+            info.ArgumentList.Add("0");
+        }
+
         info.Environment["DOTNET_gcServer"] = "0";
 
         var host = new HostProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
@@ -108,10 +127,18 @@ public sealed partial class HostProcess : IDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (RespListeningLine().Match(line) is { Success: true } resp) _respEndpoint = resp.Groups["endpoint"].Value;
+        }
+
         var match = ServingLine().Match(line);
         if (match.Success) _address.TrySetResult(match.Groups["endpoint"].Value);
     }
+
+    [GeneratedRegex(@"RESP listening on (?<endpoint>\S+)")]
+    private static partial Regex RespListeningLine();
 
     [GeneratedRegex(@"serving at akka\.tcp://kv@(?<endpoint>[^/\s]+)/user/kv")]
     private static partial Regex ServingLine();

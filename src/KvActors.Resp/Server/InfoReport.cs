@@ -1,0 +1,99 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using KvActors.Protocol;
+using KvActors.Resp.Commands;
+
+namespace KvActors.Resp.Server;
+
+/// <summary>
+/// The text of INFO: Redis's section and field names where they mean the same here (so monitoring tools read them),
+/// plus kv_* fields for what only this store has (revision, journal and snapshot positions).
+/// </summary>
+internal static class InfoReport
+{
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
+
+    // Redis's run_id: 40 hex characters, new for each server process.
+    private static readonly string RunId = RandomNumberGenerator.GetHexString(40, lowercase: true);
+
+    public static string Build(IReadOnlyCollection<string> requested, StoreStats store, CommandContext context)
+    {
+        var all = requested.Count == 0 || requested.Any(s => s is "all" or "everything" or "default");
+        var sections = all ? DefaultSections : DefaultSections.Where(requested.Contains);
+        var text = new StringBuilder();
+        foreach (var section in sections)
+        {
+            if (text.Length > 0) text.Append("\r\n");
+            Append(text, section, store, context);
+        }
+
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, string section, StoreStats store, CommandContext context)
+    {
+        var server = context.Server;
+        var uptime = server.Clock.GetUtcNow() - server.StartedAt;
+        switch (section)
+        {
+            case "server":
+                Header(text, "Server");
+                Field(text, "redis_version", ConnectionCommands.CompatibleRedisVersion);
+                Field(text, "kvactors_version", typeof(InfoReport).Assembly.GetName().Version?.ToString() ?? "0");
+                Field(text, "redis_mode", "standalone");
+                Field(text, "os", RuntimeInformation.OSDescription);
+                Field(text, "arch_bits", Environment.Is64BitProcess ? 64 : 32);
+                Field(text, "process_id", Environment.ProcessId);
+                Field(text, "run_id", RunId);
+                Field(text, "tcp_port", server.Port);
+                Field(text, "uptime_in_seconds", (long)uptime.TotalSeconds);
+                Field(text, "uptime_in_days", (long)uptime.TotalDays);
+                break;
+            case "clients":
+                Header(text, "Clients");
+                Field(text, "connected_clients", server.Stats.ConnectedClients);
+                Field(text, "maxclients", server.Settings.MaxClients);
+                break;
+            case "memory":
+                var used = GC.GetTotalMemory(forceFullCollection: false);
+                Header(text, "Memory");
+                Field(text, "used_memory", used);
+                Field(text, "used_memory_human", $"{used / (1024.0 * 1024.0):0.00}M");
+                Field(text, "used_memory_rss", Environment.WorkingSet);
+                Field(text, "maxmemory", 0);
+                Field(text, "maxmemory_policy", "noeviction");
+                break;
+            case "persistence":
+                Header(text, "Persistence");
+                Field(text, "loading", 0);
+                Field(text, "kv_revision", store.Revision);
+                Field(text, "kv_journal_sequence_nr", store.JournalSequenceNr);
+                Field(text, "kv_snapshot_sequence_nr", store.SnapshotSequenceNr);
+                Field(text, "kv_data_dir", store.DataDirectory);
+                Field(text, "kv_store_uptime_in_seconds", (long)store.Uptime.TotalSeconds);
+                break;
+            case "stats":
+                Header(text, "Stats");
+                Field(text, "total_connections_received", server.Stats.TotalConnections);
+                Field(text, "total_commands_processed", server.Stats.CommandsProcessed);
+                Field(text, "rejected_connections", server.Stats.RejectedConnections);
+                break;
+            case "replication":
+                Header(text, "Replication");
+                Field(text, "role", "master");
+                Field(text, "connected_slaves", 0);
+                break;
+            case "keyspace":
+                // The store does not count keys with an expiry, hence expires=0.
+                Header(text, "Keyspace");
+                text.Append("db0:keys=").Append(store.Keys).Append(",expires=0,avg_ttl=0\r\n");
+                break;
+        }
+    }
+
+    private static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
+
+    private static void Field(StringBuilder text, string name, object value) =>
+        text.Append(name).Append(':').Append(value).Append("\r\n");
+}
