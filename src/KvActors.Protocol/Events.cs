@@ -29,6 +29,13 @@ public sealed record KeyExpiryChanged(string Key, long? ExpiresAtUnixMs, long Re
 public sealed record StoreCleared(long Revision) : IKvEvent;
 
 /// <summary>
+/// The journal record of one group commit: the changes of every write that arrived while the previous record was
+/// being written, in order. One row per group rather than per change is what lets many concurrent writers share a
+/// journal transaction cheaply; replay applies the changes one by one.
+/// </summary>
+public sealed record ChangeSet(IReadOnlyList<IKvEvent> Changes);
+
+/// <summary>
 /// A point-in-time copy of a partition: every key and the store revision it was taken at.
 /// Entries may be in any order.
 /// </summary>

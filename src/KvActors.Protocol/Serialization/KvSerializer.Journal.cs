@@ -12,6 +12,7 @@ public sealed partial class KvSerializer
         KeyDeleted => "e-deleted",
         KeyExpiryChanged => "e-expiry",
         StoreCleared => "e-cleared",
+        ChangeSet => "e-changes",
         StoreSnapshot => "s-store",
         _ => null,
     };
@@ -22,6 +23,7 @@ public sealed partial class KvSerializer
         KeyDeleted m => new KeyDeletedEvent { Key = m.Key, Revision = m.Revision },
         KeyExpiryChanged m => ToProto(m),
         StoreCleared m => new StoreClearedEvent { Revision = m.Revision },
+        ChangeSet m => ToProto(m),
         StoreSnapshot m => ToProto(m),
         _ => null,
     };
@@ -32,6 +34,7 @@ public sealed partial class KvSerializer
         "e-deleted" => FromProto(KeyDeletedEvent.Parser.ParseFrom(bytes)),
         "e-expiry" => FromProto(KeyExpiryChangedEvent.Parser.ParseFrom(bytes)),
         "e-cleared" => new StoreCleared(StoreClearedEvent.Parser.ParseFrom(bytes).Revision),
+        "e-changes" => FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)),
         "s-store" => FromProto(Snapshot.Parser.ParseFrom(bytes)),
         _ => null,
     };
@@ -49,6 +52,36 @@ public sealed partial class KvSerializer
         if (m.ExpiresAtUnixMs is { } at) proto.ExpiresAtUnixMs = at;
         return proto;
     }
+
+    private static ChangeSetEvent ToProto(ChangeSet m)
+    {
+        var proto = new ChangeSetEvent();
+        proto.Changes.Capacity = m.Changes.Count;
+        foreach (var change in m.Changes)
+        {
+            proto.Changes.Add(change switch
+            {
+                KeyWritten e => new Change { Written = ToProto(e) },
+                KeyDeleted e => new Change { Deleted = new KeyDeletedEvent { Key = e.Key, Revision = e.Revision } },
+                KeyExpiryChanged e => new Change { Expiry = ToProto(e) },
+                StoreCleared e => new Change { Cleared = new StoreClearedEvent { Revision = e.Revision } },
+                _ => throw new ArgumentException($"KvSerializer cannot store change {change.GetType()}"),
+            });
+        }
+
+        return proto;
+    }
+
+    private static ChangeSet FromProto(ChangeSetEvent m) => new(m.Changes.Select(FromProto).ToArray());
+
+    private static IKvEvent FromProto(Change c) => c.KindCase switch
+    {
+        Change.KindOneofCase.Written => FromProto(c.Written),
+        Change.KindOneofCase.Deleted => FromProto(c.Deleted),
+        Change.KindOneofCase.Expiry => FromProto(c.Expiry),
+        Change.KindOneofCase.Cleared => new StoreCleared(c.Cleared.Revision),
+        _ => throw new System.Runtime.Serialization.SerializationException($"unknown change kind {c.KindCase}"),
+    };
 
     private static Snapshot ToProto(StoreSnapshot m)
     {

@@ -7,37 +7,41 @@ using KvActors.Server.State;
 namespace KvActors.Server.Store;
 
 /// <summary>
-/// Hosts one partition's <see cref="KvStateMachine"/> and makes its events durable. Commands are handled one at a
-/// time; writes are persisted with <c>PersistAllAsync</c>, so while one journal write is in flight the next writes
-/// queue up and go to the journal together (group commit) instead of one disk round trip each. A write is answered
-/// only from its persist handler, that is, once durable. On a journal failure the actor stops; its parent restarts it.
+/// Hosts one partition's <see cref="KvStateMachine"/> and makes its changes durable. Commands are handled one at a
+/// time. Group commit: while one journal record is being written, the changes of every write decided meanwhile wait
+/// in a <see cref="GroupCommitBuffer"/> and then go to the journal as one <see cref="ChangeSet"/> record, so many
+/// concurrent writers share one journal row and transaction instead of one disk round trip (or row) each. A write is
+/// answered only once its record is durable. On a journal failure the actor stops; its parent restarts it.
 /// </summary>
 public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
     private const int MaxExpirationsPerSweep = 1000;
 
+    // Bounds one journal record; a single larger write still goes alone.
+    private const long MaxGroupBytes = 8 * 1024 * 1024;
+
     private readonly StoreSettings _settings;
     private readonly KvStateMachine _machine;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _startedAt = DateTime.UtcNow;
 
-    // One entry per persisted event or deferred reply, oldest first; only the last event of a command carries its reply.
-    private readonly Queue<(IActorRef? ReplyTo, IKvReply? Reply)> _awaitingDurability = new();
-    private readonly Action<IKvEvent> _onDurable;
-    private readonly Action<object> _onPendingDrained;
+    private readonly GroupCommitBuffer _buffer = new();
+    private readonly Action<ChangeSet> _onGroupDurable;
+
+    // Replies owed once the record being written is durable; null when no write is in flight.
+    private List<(IActorRef? ReplyTo, IKvReply? Reply)>? _inFlight;
 
     private long _durableSequenceNr;
     private long _snapshotSequenceNr;
-    private long _nextSnapshotAt;
+    private long _changesSinceSnapshot;
     private bool _snapshotInFlight;
 
     public StoreActor(StoreSettings settings)
     {
         _settings = settings;
         _machine = new KvStateMachine(settings.Limits);
-        _onDurable = OnDurable;
-        _onPendingDrained = _ => ReplyNext();
+        _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
 
         Recover<SnapshotOffer>(offer =>
@@ -45,7 +49,11 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             _machine.LoadSnapshot((StoreSnapshot)offer.Snapshot);
             _snapshotSequenceNr = offer.Metadata.SequenceNr;
         });
-        Recover<IKvEvent>(e => _machine.ApplyEvent(e));
+        Recover<ChangeSet>(set =>
+        {
+            foreach (var change in set.Changes) _machine.ApplyEvent(change);
+            _changesSinceSnapshot += set.Changes.Count;
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<IWriteCommand>(HandleWrite);
@@ -76,7 +84,6 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         _durableSequenceNr = LastSequenceNr;
-        _nextSnapshotAt = _snapshotSequenceNr + _settings.SnapshotEvery;
         _log.Info("Partition {0} recovered: {1} keys at revision {2} (journal sequence {3}, snapshot {4})",
             _settings.PartitionId, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
@@ -95,41 +102,51 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         PersistDecided(decision.Events, Sender, decision.Reply);
     }
 
-    private void PersistDecided(IReadOnlyList<IKvEvent> events, IActorRef? replyTo, IKvReply? reply)
+    private void PersistDecided(IReadOnlyList<IKvEvent> changes, IActorRef? replyTo, IKvReply? reply)
     {
-        _machine.Accept(events);
-        for (var i = 0; i < events.Count - 1; i++) _awaitingDurability.Enqueue((null, null));
-        _awaitingDurability.Enqueue((replyTo, reply));
-        PersistAllAsync(events, _onDurable);
+        _machine.Accept(changes);
+        _buffer.Add(changes, replyTo, reply);
+        if (_inFlight is null) WriteNextGroup();
     }
 
     // A reply decided against accepted-but-not-durable writes (an AlreadyExists caused by a pending Create, say) may
-    // only leave once those writes are durable, or a journal failure could make it a lie. DeferAsync runs the
-    // handler after every persist issued before it.
+    // only leave once those writes are durable, or a journal failure could make it a lie: it queues behind them.
     private void ReplyOncePendingWritesAreDurable(IActorRef replyTo, IKvReply reply)
     {
-        if (_awaitingDurability.Count == 0)
+        if (_inFlight is null && _buffer.IsEmpty) replyTo.Tell(reply);
+        else _buffer.Add([], replyTo, reply);
+    }
+
+    private void WriteNextGroup()
+    {
+        _inFlight = null;
+        if (TakeGroupWithChanges() is not { } group) return;
+        _inFlight = group.Replies;
+        PersistAsync(new ChangeSet(group.Changes), _onGroupDurable);
+    }
+
+    private (List<IKvEvent> Changes, List<(IActorRef? ReplyTo, IKvReply? Reply)> Replies)? TakeGroupWithChanges()
+    {
+        while (!_buffer.IsEmpty)
         {
-            replyTo.Tell(reply);
-            return;
+            var group = _buffer.TakeGroup(MaxGroupBytes);
+            if (group.Changes.Count > 0) return group;
+
+            // Only replies that waited for writes which are durable now.
+            foreach (var (replyTo, reply) in group.Replies) replyTo?.Tell(reply);
         }
 
-        _awaitingDurability.Enqueue((replyTo, reply));
-        DeferAsync<object>(reply, _onPendingDrained);
+        return null;
     }
 
-    private void OnDurable(IKvEvent e)
+    private void OnGroupDurable(ChangeSet group)
     {
-        _machine.ApplyEvent(e);
+        foreach (var change in group.Changes) _machine.ApplyEvent(change);
         _durableSequenceNr++;
-        ReplyNext();
+        _changesSinceSnapshot += group.Changes.Count;
+        foreach (var (replyTo, reply) in _inFlight!) replyTo?.Tell(reply);
         MaybeSnapshot();
-    }
-
-    private void ReplyNext()
-    {
-        var (replyTo, reply) = _awaitingDurability.Dequeue();
-        replyTo?.Tell(reply);
+        WriteNextGroup();
     }
 
     // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
@@ -140,13 +157,13 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         if (expirations.Count > 0) PersistDecided(expirations, null, null);
     }
 
-    // The snapshot is tagged with the sequence number of the last *durable* event, not LastSequenceNr: with
-    // writes still in flight, LastSequenceNr already counts events the state does not hold yet.
+    // The snapshot is tagged with the sequence number of the last *durable* record, not LastSequenceNr: with a
+    // write in flight, LastSequenceNr already counts a record the state does not hold yet.
     private void MaybeSnapshot()
     {
-        if (_snapshotInFlight || _durableSequenceNr < _nextSnapshotAt) return;
+        if (_snapshotInFlight || _changesSinceSnapshot < _settings.SnapshotEvery) return;
         _snapshotInFlight = true;
-        _nextSnapshotAt = _durableSequenceNr + _settings.SnapshotEvery;
+        _changesSinceSnapshot = 0;
         var metadata = new SnapshotMetadata(PersistenceId, _durableSequenceNr, DateTime.UtcNow);
         SnapshotStore.Tell(new SaveSnapshot(metadata, _machine.ToSnapshot()));
     }
@@ -184,9 +201,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        while (_awaitingDurability.TryDequeue(out var waiting))
+        var unanswered = (_inFlight ?? []).Where(r => r.ReplyTo is not null).Select(r => r.ReplyTo!).Concat(_buffer.Drain().Select(r => r.ReplyTo));
+        foreach (var replyTo in unanswered)
         {
-            waiting.ReplyTo?.Tell(new KvError(ErrorCode.Unavailable,
+            replyTo.Tell(new KvError(ErrorCode.Unavailable,
                 "storage failed before the write was acknowledged; its outcome is unknown, read before retrying"));
         }
 

@@ -59,6 +59,7 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new KeyExpiryChanged("k", 999, 18),
         new KeyExpiryChanged("k", null, 19),
         new StoreCleared(20),
+        new ChangeSet([new KeyWritten("a", [1], 21, 5), new KeyDeleted("b", 22), new KeyExpiryChanged("a", null, 23), new StoreCleared(24)]),
     };
 
     [Theory]
@@ -106,6 +107,7 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         ScanPage m => $"Page {string.Join(",", m.Entries.Select(Describe))} {m.NextCursor} {m.StoreRevision}",
         KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}~{m.ExpiresAtUnixMs}",
         KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision} {m.ExpiresAtUnixMs}",
+        ChangeSet m => $"ChangeSet [{string.Join(", ", m.Changes.Select(Describe))}]",
         StoreSnapshot m => $"Snapshot {m.Revision} {string.Join(",", m.Entries.Select(Describe))}",
         _ => message.ToString()!,
     };
