@@ -19,13 +19,17 @@ internal static class StoreBenchmarks
         await RunCallers(server.Front, callers, TimeSpan.FromSeconds(2), keys, value, null); // warm-up
         var recorders = Enumerable.Range(0, callers).Select(_ => new LatencyRecorder()).ToArray();
         var failures = new int[1];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await RunCallers(server.Front, callers, duration, keys, value, recorders, failures);
         clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var all = LatencyRecorder.Merge(recorders);
         Console.WriteLine($"durable Set, {callers} in-process callers, {valueSize}-byte values, {keys} keys, durability {durability.ToString().ToLowerInvariant()}:");
         Console.WriteLine($"  {all.Count / clock.Elapsed.TotalSeconds:F0} writes/s over {clock.Elapsed.TotalSeconds:F1}s; {all.Summary()}; failures {failures[0]}");
+        // CPU per write is steadier than throughput on a shared machine: it does not depend on what else runs.
+        Console.WriteLine($"  CPU {cpu.TotalMicroseconds / Math.Max(1, all.Count):F1} µs per write (process user+system, callers included)");
         return failures[0] == 0 ? 0 : 1;
     }
 

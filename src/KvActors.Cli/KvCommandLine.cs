@@ -76,22 +76,71 @@ internal sealed class KvCommandLine(CliContext context)
     private IEnumerable<Command> DataCommands() =>
     [
         GetCommand(),
-        WriteCommand("set", "Set KEY to VALUE, creating it if needed; with --expect-revision only if KEY is at that revision (0: absent)",
-            withExpectedRevision: true,
-            (client, key, value, expected, timeout, ct) => expected is { } revision
-                ? client.CompareAndSetAsync(key, value, revision, timeout, ct)
-                : client.SetAsync(key, value, null, timeout, ct)),
+        SetCommand(),
         WriteCommand("create", "Create KEY with VALUE; fails (exit 1) if KEY exists",
             withExpectedRevision: false,
-            (client, key, value, _, timeout, ct) => client.CreateAsync(key, value, timeout, ct)),
+            (client, key, value, _, _, timeout, ct) => client.CreateAsync(key, value, timeout, ct)),
         WriteCommand("update", "Replace the value of an existing KEY; fails (exit 1) if KEY does not exist",
             withExpectedRevision: true,
-            (client, key, value, expected, timeout, ct) => client.UpdateAsync(key, value, expected, timeout, ct)),
+            (client, key, value, expected, _, timeout, ct) => client.UpdateAsync(key, value, expected, timeout, ct)),
         DeleteCommand(),
         ExistsCommand(),
         ScanCommand(),
         StatsCommand(),
+        TtlCommand(),
     ];
+
+    // set is a write command with one more option: --ttl.
+    private Command SetCommand()
+    {
+        var ttl = new Option<TimeSpan?>("--ttl")
+        {
+            Description = "Expire the key after this long, e.g. 10s, 5m, 2h, 7d (default: never; replaces an existing TTL)",
+            CustomParser = ParseTtl,
+        };
+        var command = WriteCommand("set", "Set KEY to VALUE, creating it if needed; with --expect-revision only if KEY is at that revision (0: absent)",
+            withExpectedRevision: true,
+            (client, key, value, expected, parse, timeout, ct) => parse.GetValue(ttl) is { } expiresIn
+                ? client.SetWithTtlAsync(key, value, expiresIn, expected, timeout, ct)
+                : client.SetAsync(key, value, expected, timeout, ct));
+        command.Options.Add(ttl);
+        return command;
+    }
+
+    private Command TtlCommand()
+    {
+        var key = KeyArgument();
+        var command = new Command("ttl", "Print the seconds KEY has left (-1: no expiry); exit 1 if KEY does not exist") { key };
+        SetAction(command, async (client, parse, ct) =>
+        {
+            var left = await client.GetTtlAsync(parse.GetRequiredValue(key), Timeout(parse), ct);
+            if (Json(parse))
+            {
+                context.Output.WriteJson(json =>
+                {
+                    json.WriteStartObject();
+                    if (left is { } l) json.WriteNumber("ttl_ms", (long)l.TotalMilliseconds);
+                    else json.WriteNull("ttl_ms");
+                    json.WriteEndObject();
+                });
+            }
+            else
+            {
+                context.Output.WriteLine(left is { } l ? ((long)Math.Ceiling(l.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-1");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static TimeSpan? ParseTtl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens[^1].Value;
+        if (Durations.TryParse(text, TimeSpan.FromDays(3650), out var ttl)) return ttl;
+        result.AddError($"--ttl: '{text}' is not a duration (examples: 10s, 5m, 2h, 7d)");
+        return null;
+    }
 
     private Command GetCommand()
     {
@@ -108,7 +157,8 @@ internal sealed class KvCommandLine(CliContext context)
         return command;
     }
 
-    private delegate Task<long> Write(KvClient client, string key, byte[] value, long? expectedRevision, TimeSpan? timeout, CancellationToken ct);
+    private delegate Task<long> Write(
+        KvClient client, string key, byte[] value, long? expectedRevision, ParseResult parse, TimeSpan? timeout, CancellationToken ct);
 
     private Command WriteCommand(string name, string description, bool withExpectedRevision, Write write)
     {
@@ -128,7 +178,7 @@ internal sealed class KvCommandLine(CliContext context)
             var stdin = context.InShell ? null : context.Input;
             var bytes = await ValueInput.ReadAsync(parse.GetValue(value), parse.GetValue(file), stdin, ct);
             var expectedRevision = withExpectedRevision ? parse.GetValue(expected) : null;
-            PrintRevision(parse, await write(client, parse.GetRequiredValue(key), bytes, expectedRevision, Timeout(parse), ct));
+            PrintRevision(parse, await write(client, parse.GetRequiredValue(key), bytes, expectedRevision, parse, Timeout(parse), ct));
             return ExitCodes.Success;
         });
         return command;

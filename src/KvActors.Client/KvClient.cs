@@ -116,12 +116,59 @@ public sealed class KvClient : IAsyncDisposable
     public Task<long> CompareAndSetAsync(string key, string value, long expectedRevision, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         SetAsync(key, Utf8(value), expectedRevision, timeout, cancellationToken);
 
+    /// <summary>
+    /// Sets <paramref name="key"/> to expire <paramref name="ttl"/> from now (the deadline is computed on this machine's
+    /// clock and stored as an absolute time). With <paramref name="expectedRevision"/> it is a compare-and-set.
+    /// </summary>
+    public async Task<long> SetWithTtlAsync(string key, byte[] value, TimeSpan ttl, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        var reply = await SendAsync(new Set(key, value, expectedRevision, Expiry.At(Deadline(ttl))), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<Written>(reply).Revision;
+    }
+
+    /// <inheritdoc cref="SetWithTtlAsync(string, byte[], TimeSpan, long?, TimeSpan?, CancellationToken)"/>
+    public Task<long> SetWithTtlAsync(string key, string value, TimeSpan ttl, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SetWithTtlAsync(key, Utf8(value), ttl, expectedRevision, timeout, cancellationToken);
+
+    /// <summary>Makes <paramref name="key"/> expire <paramref name="ttl"/> from now; false if nothing changed.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    public async Task<bool> ExpireAsync(string key, TimeSpan ttl, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new SetExpiry(key, Deadline(ttl)), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<ExpiryResult>(reply).Applied;
+    }
+
+    /// <summary>Removes the expiry of <paramref name="key"/>; false if it had none.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    public async Task<bool> PersistAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new SetExpiry(key, null), timeout, cancellationToken).ConfigureAwait(false);
+        return Expect<ExpiryResult>(reply).Applied;
+    }
+
+    /// <summary>Time left before <paramref name="key"/> expires, or null if it never does.</summary>
+    /// <exception cref="KvNotFoundException">The key does not exist.</exception>
+    public async Task<TimeSpan?> GetTtlAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var value = await GetAsync(key, timeout, cancellationToken).ConfigureAwait(false);
+        return value.ExpiresAt is { } at ? (at - DateTimeOffset.UtcNow) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero : null;
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the integer stored at <paramref name="key"/> (absent counts as 0); returns the result.</summary>
+    /// <exception cref="KvNotANumberException">The value is not an integer.</exception>
+    /// <exception cref="KvOverflowException">The result does not fit in 64 bits.</exception>
+    public async Task<long> IncrementAsync(string key, long delta = 1, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var found = Expect<Found>(await SendAsync(new Increment(key, delta), timeout, cancellationToken).ConfigureAwait(false));
+        return long.Parse(Encoding.ASCII.GetString(found.Value), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The value and revision of <paramref name="key"/>.</summary>
     /// <exception cref="KvNotFoundException">The key does not exist.</exception>
     public async Task<KvValue> GetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var found = Expect<Found>(await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false));
-        return new KvValue(found.Value, found.Revision);
+        return ToValue(Expect<Found>(await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary>The value and revision of <paramref name="key"/>, or null if it does not exist.</summary>
@@ -129,8 +176,7 @@ public sealed class KvClient : IAsyncDisposable
     {
         var reply = await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false);
         if (reply is KvError { Code: ErrorCode.NotFound }) return null;
-        var found = Expect<Found>(reply);
-        return new KvValue(found.Value, found.Revision);
+        return ToValue(Expect<Found>(reply));
     }
 
     /// <summary>Deletes <paramref name="key"/>, optionally only if it is at <paramref name="expectedRevision"/>;
@@ -247,6 +293,16 @@ public sealed class KvClient : IAsyncDisposable
         // oversized frame would be dropped unanswered and surface only as a timeout.
         if (value.Length > _options.MaxValueBytes)
             throw new KvValueTooLargeException($"value is {value.Length} bytes, the client's limit (MaxValueBytes) is {_options.MaxValueBytes}");
+    }
+
+    private static KvValue ToValue(Found found) => new(
+        found.Value, found.Revision,
+        found.ExpiresAtUnixMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null);
+
+    private static long Deadline(TimeSpan ttl)
+    {
+        if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "a TTL must be positive");
+        return (DateTimeOffset.UtcNow + ttl).ToUnixTimeMilliseconds();
     }
 
     private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value ?? throw new ArgumentNullException(nameof(value)));

@@ -37,6 +37,20 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
     }
 
     [Fact]
+    public async Task KvCli_should_set_a_ttl_and_report_it()
+    {
+        StartFront();
+
+        AssertRun(await Kv("set", "session", "token", "--ttl", "1h"), ExitCodes.Success, "1\n");
+        var ttl = int.Parse(Encoding.UTF8.GetString((await Kv("ttl", "session")).Stdout).Trim());
+        Assert.InRange(ttl, 3590, 3600);
+        AssertRun(await Kv("set", "plain", "v"), ExitCodes.Success, "2\n");
+        AssertRun(await Kv("ttl", "plain"), ExitCodes.Success, "-1\n");
+        Assert.Equal(ExitCodes.NotFoundOrConditionFailed, (await Kv("ttl", "missing")).ExitCode);
+        Assert.Equal(ExitCodes.Error, (await Kv("set", "k", "v", "--ttl", "soon")).ExitCode);
+    }
+
+    [Fact]
     public async Task KvCli_should_exit_1_when_the_key_is_missing_or_a_condition_fails()
     {
         StartFront();

@@ -48,6 +48,34 @@ public sealed class KvClientSpec(ITestOutputHelper output) : ClientTestKit(outpu
     }
 
     [Fact]
+    public async Task KvClient_should_set_read_change_and_remove_a_ttl_and_count()
+    {
+        StartFront();
+        await using var client = await ConnectAsync();
+
+        await client.SetWithTtlAsync("session", "token", TimeSpan.FromMinutes(10));
+        var ttl = await client.GetTtlAsync("session");
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.NotNull((await client.GetAsync("session")).ExpiresAt);
+
+        Assert.True(await client.ExpireAsync("session", TimeSpan.FromHours(1)));
+        Assert.InRange((await client.GetTtlAsync("session"))!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.True(await client.PersistAsync("session"));
+        Assert.Null(await client.GetTtlAsync("session"));
+        Assert.False(await client.PersistAsync("session"));
+        await Assert.ThrowsAsync<KvNotFoundException>(() => client.ExpireAsync("missing", TimeSpan.FromSeconds(1)));
+
+        // A key whose TTL has passed is gone, for reads at once and for the store after its sweep.
+        await client.SetWithTtlAsync("short", "x", TimeSpan.FromMilliseconds(200));
+        await Eventually.AssertAsync(async () => Assert.Null(await client.TryGetAsync("short")), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(5, await client.IncrementAsync("counter", 5));
+        Assert.Equal(3, await client.IncrementAsync("counter", -2));
+        await Assert.ThrowsAsync<KvNotANumberException>(() => client.IncrementAsync("session"));
+    }
+
+    [Fact]
     public async Task KvClient_should_throw_a_typed_exception_for_each_failure_the_server_reports()
     {
         StartFront();
