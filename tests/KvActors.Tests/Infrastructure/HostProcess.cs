@@ -77,12 +77,21 @@ public sealed partial class HostProcess : IDisposable
         return host;
     }
 
-    /// <summary>Starts a server on an ephemeral port and waits until it serves.</summary>
+    /// <summary>Starts a server on an ephemeral port and waits until it serves; kills it if it does not.</summary>
     public static async Task<HostProcess> StartServingAsync(string dataDirectory, params string[] extraArgs)
     {
         var host = Start(["--port", "0", "--data-dir", dataDirectory, .. extraArgs]);
-        await host.WaitUntilServingAsync();
-        return host;
+        try
+        {
+            await host.WaitUntilServingAsync();
+            return host;
+        }
+        catch
+        {
+            // A server that never logged that it serves must not outlive the test that started it.
+            host.Dispose();
+            throw;
+        }
     }
 
     public async Task WaitUntilServingAsync(TimeSpan? timeout = null)
