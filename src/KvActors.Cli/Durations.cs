@@ -5,10 +5,12 @@ namespace KvActors.Cli;
 /// <summary>Parses durations as users type them: 5s, 500ms, 1.5s, 2m, or a bare number of seconds.</summary>
 internal static class Durations
 {
-    public static bool TryParse(string text, out TimeSpan duration) => TryParse(text, TimeSpan.FromDays(1), out duration);
+    public static bool TryParse(string text, out TimeSpan duration) => TryParse(text, longUnits: false, out duration);
 
-    /// <summary>Like <see cref="TryParse(string, out TimeSpan)"/>, also accepting h and d units, up to <paramref name="max"/>.</summary>
-    public static bool TryParse(string text, TimeSpan max, out TimeSpan duration)
+    /// <summary>A time-to-live: like a timeout, plus the h and d units, up to ten years.</summary>
+    public static bool TryParseTtl(string text, out TimeSpan duration) => TryParse(text, longUnits: true, out duration);
+
+    private static bool TryParse(string text, bool longUnits, out TimeSpan duration)
     {
         var (number, unit) = Split(text.Trim().ToLowerInvariant());
         duration = default;
@@ -18,11 +20,11 @@ internal static class Durations
             "ms" => amount,
             "s" or "" => amount * 1000,
             "m" or "min" => amount * 60_000,
-            "h" => amount * 3_600_000,
-            "d" => amount * 86_400_000,
+            "h" when longUnits => amount * 3_600_000,
+            "d" when longUnits => amount * 86_400_000,
             _ => null,
         };
-        if (milliseconds is not { } ms || ms <= 0 || ms > max.TotalMilliseconds) return false;
+        if (milliseconds is not { } ms || ms <= 0 || ms > (longUnits ? TimeSpan.FromDays(3650) : TimeSpan.FromDays(1)).TotalMilliseconds) return false;
         duration = TimeSpan.FromMilliseconds(ms);
         return true;
     }

@@ -137,7 +137,7 @@ internal sealed class KvCommandLine(CliContext context)
     private static TimeSpan? ParseTtl(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens[^1].Value;
-        if (Durations.TryParse(text, TimeSpan.FromDays(3650), out var ttl)) return ttl;
+        if (Durations.TryParseTtl(text, out var ttl)) return ttl;
         result.AddError($"--ttl: '{text}' is not a duration (examples: 10s, 5m, 2h, 7d)");
         return null;
     }

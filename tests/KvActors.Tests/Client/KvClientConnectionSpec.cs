@@ -33,7 +33,13 @@ public sealed class KvClientConnectionSpec
         var failures = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             Assert.ThrowsAsync<KvUnavailableException>(() => KvClient.ConnectAsync($"127.0.0.1:{port}"))));
 
-        Assert.All(failures, e => Assert.Contains("is unreachable (connection failed: ", e.Message));
+        // On a loaded machine the refusal may not be reported before the timeout; either way it must read as
+        // "unreachable", never as a server without a front.
+        Assert.All(failures, e =>
+        {
+            Assert.Contains("is unreachable (", e.Message);
+            Assert.DoesNotContain("has no KvActors front", e.Message);
+        });
     }
 
     [Fact]
