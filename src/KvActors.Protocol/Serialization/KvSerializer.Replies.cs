@@ -52,7 +52,7 @@ public sealed partial class KvSerializer
         "r-exists" => FromProto(ExistsReply.Parser.ParseFrom(bytes)),
         "r-expiry" => FromProto(ExpiryReply.Parser.ParseFrom(bytes)),
         "r-randomkey" => FromProto(RandomKeyReply.Parser.ParseFrom(bytes)),
-        "r-batch" => FromProto(BatchReply.Parser.ParseFrom(bytes)),
+        "r-batch" => FromProto(BatchReply.Parser.ParseFrom(bytes), depth: 0),
         "r-scan" => FromProto(ScanReply.Parser.ParseFrom(bytes)),
         "r-stats" => FromProto(StatsReply.Parser.ParseFrom(bytes)),
         "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
@@ -106,9 +106,11 @@ public sealed partial class KvSerializer
 
     private static RandomKeyResult FromProto(RandomKeyReply m) => new(m.HasKey ? m.Key : null);
 
-    private BatchResult FromProto(BatchReply m) => new(
-        m.Replies.Select(n => FromNested(n) as IKvReply
-            ?? throw new System.Runtime.Serialization.SerializationException($"batch result holds a non-reply '{n.Manifest}'")).ToArray());
+    private BatchResult FromProto(BatchReply m, int depth) => new(
+        m.Replies.Select(n => n.Manifest == "r-batch"
+            ? FromProto(BatchReply.Parser.ParseFrom(n.Payload), NestedDepth(depth))
+            : FromNested(n) as IKvReply
+              ?? throw new System.Runtime.Serialization.SerializationException($"batch result holds a non-reply '{n.Manifest}'")).ToArray());
 
     private static ScanPage FromProto(ScanReply m) =>
         new(m.Entries.Select(FromProto).ToArray(), m.HasNextCursor ? m.NextCursor : null, m.StoreRevision);

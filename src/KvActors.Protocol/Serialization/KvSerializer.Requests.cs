@@ -63,7 +63,7 @@ public sealed partial class KvSerializer
         "expire" => FromProto(SetExpiryRequest.Parser.ParseFrom(bytes)),
         "rename" => FromProto(RenameRequest.Parser.ParseFrom(bytes)),
         "clear" => Clear.Instance,
-        "batch" => FromProto(BatchRequest.Parser.ParseFrom(bytes)),
+        "batch" => FromProto(BatchRequest.Parser.ParseFrom(bytes), depth: 0),
         "get" => new Get(GetRequest.Parser.ParseFrom(bytes).Key),
         "exists" => new Exists(ExistsRequest.Parser.ParseFrom(bytes).Key),
         "scan" => FromProto(ScanRequest.Parser.ParseFrom(bytes)),
@@ -137,9 +137,13 @@ public sealed partial class KvSerializer
 
     private static Rename FromProto(RenameRequest m) => new(m.Key, m.NewKey, m.OnlyIfAbsent);
 
-    private Batch FromProto(BatchRequest m) => new(
-        m.Requests.Select(n => FromNested(n) as IKvRequest
-            ?? throw new System.Runtime.Serialization.SerializationException($"batch holds a non-request '{n.Manifest}'")).ToArray(),
+    // Nesting is checked before anything is parsed: a hostile, deeply nested batch must cost one error, not a
+    // deep recursion over ever smaller copies of the same bytes.
+    private Batch FromProto(BatchRequest m, int depth) => new(
+        m.Requests.Select(n => n.Manifest == "batch"
+            ? FromProto(BatchRequest.Parser.ParseFrom(n.Payload), NestedDepth(depth))
+            : FromNested(n) as IKvRequest
+              ?? throw new System.Runtime.Serialization.SerializationException($"batch holds a non-request '{n.Manifest}'")).ToArray(),
         m.AllOrNothing);
 
     private static Scan FromProto(ScanRequest m) => new(m.Prefix, m.HasAfter ? m.After : null, m.Limit);

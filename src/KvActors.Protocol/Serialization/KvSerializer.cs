@@ -43,6 +43,13 @@ public sealed partial class KvSerializer : SerializerWithStringManifest
 
     private object FromNested(Nested nested) => FromBinary(nested.Payload.ToByteArray(), nested.Manifest);
 
+    /// <summary>Batches nest one level deep (a transaction holding an all-or-nothing step), never more.</summary>
+    private const int MaxBatchNesting = 1;
+
+    private static int NestedDepth(int depth) => depth < MaxBatchNesting
+        ? depth + 1
+        : throw new System.Runtime.Serialization.SerializationException($"batches nest at most {MaxBatchNesting} level deep");
+
     private static ExpiryOption ToProto(Expiry expiry)
     {
         var proto = new ExpiryOption { Keep = expiry.KeepExisting };

@@ -85,6 +85,21 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
     }
 
     [Fact]
+    public void KvSerializer_should_refuse_batches_nested_deeper_than_one_level()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        var oneLevel = new Batch([new Batch([new Set("a", [1])], AllOrNothing: true), new Get("a")]);
+        var copy = Assert.IsType<Batch>(serializer.FromBinary(serializer.ToBinary(oneLevel), "batch"));
+        Assert.IsType<Batch>(copy.Requests[0]);
+
+        IKvRequest deep = new Get("k");
+        for (var i = 0; i < 50; i++) deep = new Batch([deep]);
+        var bytes = serializer.ToBinary(deep);
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "batch"));
+        Assert.Contains("nest", error.Message);
+    }
+
+    [Fact]
     public void KvSerializer_should_reject_malformed_bytes()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
