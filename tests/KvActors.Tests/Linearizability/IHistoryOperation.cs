@@ -1,0 +1,15 @@
+namespace KvActors.Tests.Linearizability;
+
+/// <summary>
+/// One operation of a concurrent history as the checker sees it: when a process invoked it and when its outcome
+/// became known, as timestamps of one monotonic clock (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).
+/// An indeterminate operation (a timeout, a crash under it) has no completion: it may have taken effect at any
+/// moment after its invocation, or never.
+/// </summary>
+public interface IHistoryOperation
+{
+    long InvokedAt { get; }
+
+    /// <summary>When the outcome was known; null if it never was (indeterminate).</summary>
+    long? CompletedAt { get; }
+}
