@@ -37,6 +37,19 @@ public sealed class KvHistory
         lock (_operations) return _operations.Count(p => p.Operation.CompletedAt is null);
     }
 
+    /// <summary>
+    /// The server all pending operations were sent to is dead (killed, and its clients gave up): whatever they did,
+    /// they did before now. Call it once nothing more can complete.
+    /// </summary>
+    public void ServerDied()
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_operations)
+        {
+            foreach (var pending in _operations) pending.Settle(now);
+        }
+    }
+
     /// <summary>An invoked operation, waiting for its outcome.</summary>
     public sealed class Pending
     {
@@ -54,5 +67,10 @@ public sealed class KvHistory
 
         public void Complete(KvOutcome outcome) =>
             Volatile.Write(ref _operation, Invoked with { Outcome = outcome, CompletedAt = Stopwatch.GetTimestamp() });
+
+        internal void Settle(long deadline)
+        {
+            if (Operation is { CompletedAt: null, EffectDeadline: null } open) Volatile.Write(ref _operation, open with { EffectDeadline = deadline });
+        }
     }
 }

@@ -13,7 +13,8 @@ public sealed record KvOperation(
     long Argument,
     KvOutcome? Outcome,
     long InvokedAt,
-    long? CompletedAt) : IHistoryOperation
+    long? CompletedAt,
+    long? EffectDeadline = null) : IHistoryOperation
 {
     public override string ToString()
     {

@@ -10,7 +10,8 @@ namespace KvActors.Tests.Linearizability;
 /// pending return, and backtracks when a return is reached whose operation could not be placed. A configuration
 /// (the set of operations linearized so far, and the model state they lead to) that was explored once is never
 /// explored again. Indeterminate operations have no return event: the search may place them anywhere after their
-/// call, and need never place them at all.
+/// call, and need never place them at all. One with an effect deadline has a deadline event instead: reaching it
+/// unplaced, the search settles it as never having taken effect.
 /// </summary>
 public static class LinearizabilityChecker
 {
@@ -58,14 +59,14 @@ public static class LinearizabilityChecker
             var head = BuildEvents(out var returnsLeft);
             var linearized = new OperationSet(operations.Count);
             var explored = new HashSet<(OperationSet, TState)>();
-            var placed = new Stack<(Event Call, TState Before)>();
+            var placed = new Stack<(Event Call, TState Before, bool Dropped)>();
             var state = model.Initial;
             var entry = head.Next;
             for (long steps = 1; returnsLeft > 0; steps++)
             {
                 if (steps % StepsBetweenClockChecks == 0 && Stopwatch.GetTimestamp() > deadline) return LinearizabilityVerdict.Unknown;
 
-                if (entry!.IsCall)
+                if (entry!.Kind == EventKind.Call)
                 {
                     if (model.TryStep(state, operations[entry.Id], out var next))
                     {
@@ -73,11 +74,11 @@ public static class LinearizabilityChecker
                         if (!explored.Contains((linearized, next)))
                         {
                             explored.Add((linearized.Copy(), next));
-                            placed.Push((entry, state));
+                            placed.Push((entry, state, Dropped: false));
                             state = next;
                             entry.Lift();
-                            if (entry.Match is not null) returnsLeft--;
-                            if (placed.Count > _longest.Length) _longest = placed.Select(p => p.Call.Id).Reverse().ToArray();
+                            if (entry.Match?.Kind == EventKind.Return) returnsLeft--;
+                            if (placed.Count > _longest.Length) _longest = placed.Where(p => !p.Dropped).Select(p => p.Call.Id).Reverse().ToArray();
                             entry = head.Next;
                             continue;
                         }
@@ -89,14 +90,34 @@ public static class LinearizabilityChecker
                     continue;
                 }
 
-                // A return whose operation is not placed: nothing placed so far can be extended past it.
-                if (placed.Count == 0) return LinearizabilityVerdict.NotLinearizable;
-                var (call, before) = placed.Pop();
-                state = before;
-                linearized.Remove(call.Id);
-                call.Unlift();
-                if (call.Match is not null) returnsLeft++;
-                entry = call.Next;
+                if (entry.Kind == EventKind.Deadline)
+                {
+                    // Every placement before the deadline was tried above; the remaining choice is "never".
+                    linearized.Add(entry.Id);
+                    if (explored.Add((linearized.Copy(), state)))
+                    {
+                        placed.Push((entry.Call!, state, Dropped: true));
+                        entry.Call!.Lift();
+                        entry = head.Next;
+                        continue;
+                    }
+
+                    linearized.Remove(entry.Id);
+                }
+
+                // A return whose operation is not placed (or a deadline already settled in this configuration):
+                // nothing placed so far can be extended past it. Undo placements back to one with an alternative.
+                while (true)
+                {
+                    if (placed.Count == 0) return LinearizabilityVerdict.NotLinearizable;
+                    var (call, before, dropped) = placed.Pop();
+                    state = before;
+                    linearized.Remove(call.Id);
+                    call.Unlift();
+                    if (call.Match?.Kind == EventKind.Return) returnsLeft++;
+                    entry = call.Next;
+                    if (!dropped) break;
+                }
             }
 
             return LinearizabilityVerdict.Linearizable;
@@ -127,24 +148,25 @@ public static class LinearizabilityChecker
 
         private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-        // The call and return events in time order (a call before a return at the same instant: they overlap),
-        // as a doubly linked list behind a sentinel.
+        // The call, return and deadline events in time order (a call before a return at the same instant: they
+        // overlap), as a doubly linked list behind a sentinel.
         private Event BuildEvents(out int returns)
         {
             var events = new List<Event>();
             for (var id = 0; id < operations.Count; id++)
             {
-                var call = new Event(id, isCall: true, operations[id].InvokedAt);
+                var call = new Event(id, EventKind.Call, operations[id].InvokedAt);
                 events.Add(call);
-                if (operations[id].CompletedAt is not { } completed) continue;
-                call.Match = new Event(id, isCall: false, completed);
-                events.Add(call.Match);
+                var op = operations[id];
+                if (op.CompletedAt is { } completed) call.Match = new Event(id, EventKind.Return, completed) { Call = call };
+                else if (op.EffectDeadline is { } deadline) call.Match = new Event(id, EventKind.Deadline, Math.Max(deadline, op.InvokedAt)) { Call = call };
+                if (call.Match is not null) events.Add(call.Match);
             }
 
-            returns = events.Count(e => !e.IsCall);
-            var head = new Event(-1, isCall: false, long.MinValue);
+            returns = events.Count(e => e.Kind == EventKind.Return);
+            var head = new Event(-1, EventKind.Return, long.MinValue);
             var previous = head;
-            foreach (var e in events.OrderBy(e => e.Time).ThenBy(e => e.IsCall ? 0 : 1))
+            foreach (var e in events.OrderBy(e => e.Time).ThenBy(e => e.Kind == EventKind.Call ? 0 : 1))
             {
                 previous.Next = e;
                 e.Previous = previous;
@@ -155,17 +177,28 @@ public static class LinearizabilityChecker
         }
     }
 
-    /// <summary>A call or return in the event list. Lifting a call takes it and its return out; unlifting, in the
+    private enum EventKind
+    {
+        Call,
+        Return,
+        Deadline,
+    }
+
+    /// <summary>An event of the list. Lifting a call takes it and its return (or deadline) out; unlifting, in the
     /// reverse order of lifting, puts them back where they were.</summary>
-    private sealed class Event(int id, bool isCall, long time)
+    private sealed class Event(int id, EventKind kind, long time)
     {
         public int Id { get; } = id;
 
-        public bool IsCall { get; } = isCall;
+        public EventKind Kind { get; } = kind;
 
         public long Time { get; } = time;
 
+        /// <summary>On a call: its return or deadline, if it has one.</summary>
         public Event? Match { get; set; }
+
+        /// <summary>On a return or deadline: its call.</summary>
+        public Event? Call { get; init; }
 
         public Event? Previous { get; set; }
 

@@ -132,6 +132,16 @@ public sealed class LinearizabilityCheckerSpec
     }
 
     [Fact]
+    public void LinearizabilityChecker_should_settle_an_indeterminate_write_as_never_at_its_deadline()
+    {
+        var crashed = Set(0, "b", 2, null) with { EffectDeadline = 5 };
+        AssertLinearizable(Set(0, "a", 0, 1), crashed, Get(1, "b", 3, 4), Set(1, "c", 6, 7), Get(1, "c", 8, 9));
+        AssertLinearizable(Set(0, "a", 0, 1), crashed, Set(1, "c", 6, 7), Get(1, "c", 8, 9));
+        AssertNotLinearizable(Set(0, "a", 0, 1), crashed, Set(1, "c", 6, 7), Get(1, "b", 8, 9));
+        AssertNotLinearizable(Set(0, "a", 0, 1), crashed, Get(1, "b", 6, 7), Get(1, "a", 8, 9));
+    }
+
+    [Fact]
     public void LinearizabilityChecker_should_let_an_indeterminate_increment_count_once_at_most() => AssertNotLinearizable(
         Incr(0, 0, null, KvOutcome.Found("1")), Incr(1, 1, 2, KvOutcome.Found("3")));
 

@@ -2,8 +2,11 @@ using KvActors.Client;
 
 namespace KvActors.Tests.Linearizability;
 
-/// <summary>Operations over the native protocol (Akka.Remote) with <see cref="KvClient"/>; replies carry revisions.</summary>
-public sealed class NativeHistoryClient(KvClient client) : IKvHistoryClient
+/// <summary>
+/// Operations over the native protocol (Akka.Remote) with <see cref="KvClient"/>; replies carry revisions. Each call
+/// waits <paramref name="timeout"/>, or the client's own timeout.
+/// </summary>
+public sealed class NativeHistoryClient(KvClient client, TimeSpan? timeout = null) : IKvHistoryClient
 {
     public IReadOnlyList<KvOperationKind> Kinds { get; } =
         [KvOperationKind.Get, KvOperationKind.Set, KvOperationKind.Delete, KvOperationKind.CompareAndSet];
@@ -13,16 +16,16 @@ public sealed class NativeHistoryClient(KvClient client) : IKvHistoryClient
         switch (operation.Kind)
         {
             case KvOperationKind.Get:
-                var found = await client.TryGetAsync(operation.Key);
+                var found = await client.TryGetAsync(operation.Key, timeout);
                 return found is null ? KvOutcome.NotFound : KvOutcome.Found(found.ToUtf8String(), found.Revision);
             case KvOperationKind.Set:
-                return KvOutcome.Written(await client.SetAsync(operation.Key, operation.Value!));
+                return KvOutcome.Written(await client.SetAsync(operation.Key, operation.Value!, timeout: timeout));
             case KvOperationKind.Delete:
-                return await client.TryDeleteAsync(operation.Key) is { } deleted ? KvOutcome.Written(deleted) : KvOutcome.NotFound;
+                return await client.TryDeleteAsync(operation.Key, timeout: timeout) is { } deleted ? KvOutcome.Written(deleted) : KvOutcome.NotFound;
             case KvOperationKind.CompareAndSet:
                 try
                 {
-                    return KvOutcome.Written(await client.CompareAndSetAsync(operation.Key, operation.Value!, operation.Argument));
+                    return KvOutcome.Written(await client.CompareAndSetAsync(operation.Key, operation.Value!, operation.Argument, timeout));
                 }
                 catch (KvRevisionMismatchException)
                 {
