@@ -69,6 +69,22 @@ public sealed class DamagedStorageSpec(StoredDataFixture stored) : IClassFixture
         Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(path)));
     }
 
+    [Fact]
+    public async Task Host_should_answer_unavailable_rather_than_serve_without_a_snapshot_it_cannot_decode()
+    {
+        // Garbage inside the snapshot's value: the b-tree is intact, so the start-up check passes, but recovery fails.
+        using var data = stored.Copy();
+        SqliteProbe.Execute(Path.Combine(data.Path, "snapshots.db"), "UPDATE snapshot SET snapshot = randomblob(length(snapshot));");
+        using var host = await HostProcess.StartServingAsync(data.Path);
+        await using var client = await RawRespClient.ConnectAsync(IPEndPoint.Parse(host.RespEndpoint));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.StartsWith("-ERR store unavailable", await client.CallAsync("GET", "key0"));
+            Assert.StartsWith("-ERR store unavailable", await client.CallAsync("SET", "key0", "overwrite"));
+        }
+    }
+
     private static void Inflict(string path, Damage damage)
     {
         var length = new FileInfo(path).Length;
