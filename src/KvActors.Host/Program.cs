@@ -35,7 +35,14 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     {
         StartupChecks.EnsurePortFree(settings.Host, settings.Port);
         if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
-        bootstrap.Storage.PrepareFiles();
+        try
+        {
+            bootstrap.Storage.PrepareFiles();
+        }
+        catch (StorageException e)
+        {
+            throw new StartupException(e.Message);
+        }
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });

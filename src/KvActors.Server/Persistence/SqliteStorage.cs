@@ -13,6 +13,8 @@ public sealed class SqliteStorage
 {
     private const string JournalPluginId = "akka.persistence.journal.sql";
     private const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
 
     public SqliteStorage(string dataDirectory, Durability durability)
     {
@@ -29,25 +31,74 @@ public sealed class SqliteStorage
     public string SnapshotFile => Path.Combine(DataDirectory, "snapshots.db");
 
     /// <summary>
-    /// Creates the files if needed and switches them to write-ahead logging. The plugin never does this and the
-    /// connection string cannot; the mode is stored in the file, so it must be done before the ActorSystem starts.
+    /// Checks the files that exist, then creates the missing ones and switches them to write-ahead logging. The
+    /// plugin never does this and the connection string cannot; the mode is stored in the file, so it must be done
+    /// before the ActorSystem starts.
     /// </summary>
+    /// <exception cref="StorageException">A file is damaged, is not a SQLite database, or cannot be opened.</exception>
     public void PrepareFiles()
     {
         Directory.CreateDirectory(DataDirectory);
         foreach (var file in new[] { JournalFile, SnapshotFile })
         {
-            using var connection = new SqliteConnection(ConnectionString(file));
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL;";
-            var mode = command.ExecuteScalar() as string;
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException($"SQLite refused write-ahead logging on {file} (mode is '{mode}')");
+            CheckIntegrity(file);
+            try
+            {
+                using var connection = new SqliteConnection(ConnectionString(file));
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL;";
+                var mode = command.ExecuteScalar() as string;
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                    throw new StorageException($"SQLite refused write-ahead logging on {file} (mode is '{mode}')");
+            }
+            catch (SqliteException e)
+            {
+                throw new StorageException($"cannot open {file}: {Reason(e)}", e);
+            }
         }
 
         // Pooled connections would keep the files open in this process; the plugin opens its own.
         SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>
+    /// Refuses an existing file that SQLite finds damaged (<c>PRAGMA quick_check</c>: every page of every b-tree
+    /// is read and its structure checked), that is not a SQLite database, or that is empty (a file this server
+    /// created always has a header, so an empty one was truncated). The check opens the file read-only: it never
+    /// writes, checkpoints or repairs. Damage inside a value that leaves the structure intact is beyond it.
+    /// </summary>
+    private static void CheckIntegrity(string file)
+    {
+        if (!File.Exists(file)) return;
+        const string advice = "kv-server never repairs storage: restore the data directory from a backup, or move the file away to start without its data";
+        if (new FileInfo(file).Length == 0) throw new StorageException($"{file} is corrupt (empty: truncated?); {advice}");
+        try
+        {
+            var readOnly = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+            using var connection = new SqliteConnection(readOnly.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check(1);";
+            if (command.ExecuteScalar() is not "ok" and var problem)
+                throw new StorageException($"{file} is corrupt (quick_check: {problem?.ToString()?.ReplaceLineEndings(" ")}); {advice}");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            throw new StorageException($"{file} is corrupt ({Reason(e)}); {advice}", e);
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageException($"cannot check {file}: {Reason(e)}", e);
+        }
+    }
+
+    // "SQLite Error 11: 'database disk image is malformed'." -> "database disk image is malformed"
+    private static string Reason(SqliteException e)
+    {
+        var start = e.Message.IndexOf('\'');
+        var end = e.Message.LastIndexOf('\'');
+        return start >= 0 && end > start ? e.Message[(start + 1)..end] : e.Message;
     }
 
     /// <summary>Points the journal and snapshot plugins at the files (plugin tuning lives in hocon/kv.conf).</summary>

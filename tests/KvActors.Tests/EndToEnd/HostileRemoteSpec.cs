@@ -1,0 +1,65 @@
+using KvActors.Client;
+using KvActors.Tests.Hostile;
+using KvActors.Tests.Infrastructure;
+using Xunit;
+
+namespace KvActors.Tests.EndToEnd;
+
+/// <summary>
+/// The real kv-server receiving, over Akka.Remote, bytes under the KvSerializer's identifier that are not what
+/// they claim to be: it must drop them and keep serving everyone, the sender included.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class HostileRemoteSpec
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Host_should_keep_serving_after_remote_messages_it_cannot_deserialize()
+    {
+        using var data = new TempDirectory("kvactors-e2e");
+        using var host = await HostProcess.StartServingAsync(data.Path);
+        await using var raw = new RawRemoteClient(host.Endpoint);
+        var valid = new RawPayload(HostilePayloads.Get("missing"), "get");
+        Assert.Equal("r-error", (await raw.AskAsync(valid, ReplyTimeout)).Manifest);
+
+        var random = new Random(7301);
+        raw.Send(new RawPayload(Garbage(random, 64), "no-such-manifest"));
+        raw.Send(new RawPayload([], "no-such-manifest"));
+        foreach (var manifest in new[] { "set", "batch", "get", "scan", "expire", "r-found", "e-written", "snapshot" })
+        {
+            for (var i = 0; i < 5; i++) raw.Send(new RawPayload(Garbage(random, random.Next(1, 512)), manifest));
+        }
+
+        // The same association still carries requests, and a well-behaved client is served.
+        Assert.Equal("r-error", (await raw.AskAsync(valid, ReplyTimeout)).Manifest);
+        await using var client = await KvClient.ConnectAsync(host.Endpoint, new KvClientOptions { Timeout = ReplyTimeout, LogLevel = "OFF" });
+        await client.SetAsync("k", "v");
+        Assert.Equal("v", (await client.GetAsync("k")).ToUtf8String());
+        Assert.Contains("KvSerializer does not know manifest 'no-such-manifest'", host.Output);
+    }
+
+    // KvSerializer.FromNested recurses once per level and copies the rest of the payload at each (ParseFrom, then
+    // ToByteArray): deserializing is quadratic in the depth (10,000 levels, 147 KB: 7 s of CPU; 20,000 levels: about
+    // 30 s) and unbounded in stack, before the front's one-level nesting rule is ever checked. Reported to the lead;
+    // enable once the serializer refuses nesting deeper than the validator allows.
+    [Fact(Skip = "known bug: deeply nested batches pin the server's remoting reader (quadratic KvSerializer.FromNested)")]
+    public async Task Host_should_survive_a_batch_nested_thousands_of_levels_deep()
+    {
+        using var data = new TempDirectory("kvactors-e2e");
+        using var host = await HostProcess.StartServingAsync(data.Path);
+        await using var raw = new RawRemoteClient(host.Endpoint);
+
+        raw.Send(new RawPayload(HostilePayloads.NestedBatch(20_000, "k"), "batch"));
+
+        var reply = await raw.AskAsync(new RawPayload(HostilePayloads.Get("k"), "get"), ReplyTimeout);
+        Assert.Equal("r-error", reply.Manifest);
+    }
+
+    private static byte[] Garbage(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+}
