@@ -9,7 +9,6 @@ namespace KvActors.Tests.Crash;
 /// </summary>
 public sealed class LedgerWriter(int writer, string tag, IKvHistoryClient client, WriteLedger ledger, int seed)
 {
-    public const string KeyPrefix = "o";
     private const int KeysPerWriter = 8;
 
     private readonly Random _random = new(seed);
@@ -18,7 +17,7 @@ public sealed class LedgerWriter(int writer, string tag, IKvHistoryClient client
     {
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
-            var key = $"{KeyPrefix}{writer}-{_random.Next(KeysPerWriter)}";
+            var key = $"o{writer}-{_random.Next(KeysPerWriter)}";
             var delete = _random.Next(8) == 0;
             var value = delete ? null : $"{tag}-w{writer}-{n}";
             var kind = delete ? KvOperationKind.Delete : KvOperationKind.Set;

@@ -35,11 +35,11 @@ public sealed class WriteLedger
     }
 
     /// <summary>
-    /// Checks what the store holds for the ledger's keys (<paramref name="stored"/>: every key with
-    /// <paramref name="prefix"/>, with value and revision) against the ledger, then takes it as the new baseline:
-    /// writes still unconfirmed can no longer land once their server is dead.
+    /// Checks what the store holds (<paramref name="stored"/>: every key outside the ledger's concern left out, with
+    /// value and revision) against the ledger, then takes it as the new baseline: writes still unconfirmed can no
+    /// longer land once their server is dead.
     /// </summary>
-    public LedgerCheck Verify(string prefix, IReadOnlyDictionary<string, (string Value, long Revision)> stored)
+    public LedgerCheck Verify(IReadOnlyDictionary<string, (string Value, long Revision)> stored)
     {
         var check = new LedgerCheck();
         lock (_keys)
@@ -47,7 +47,7 @@ public sealed class WriteLedger
             foreach (var key in stored.Keys.Where(k => !_keys.ContainsKey(k)))
                 check.Problems.Add($"{key}: holds '{stored[key].Value}' but was never written");
 
-            foreach (var (key, entry) in _keys.Where(k => k.Key.StartsWith(prefix, StringComparison.Ordinal)))
+            foreach (var (key, entry) in _keys)
             {
                 var found = stored.TryGetValue(key, out var s) ? ((string? Value, long? Revision))(s.Value, s.Revision) : (null, null);
                 check.Unconfirmed += entry.Unconfirmed.Count;

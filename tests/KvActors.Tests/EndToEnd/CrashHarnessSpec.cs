@@ -113,7 +113,7 @@ public sealed class CrashHarnessSpec(ITestOutputHelper output)
             stored[entry.Key] = (System.Text.Encoding.UTF8.GetString(entry.Value), entry.Revision);
         }
 
-        var check = ledger.Verify(LedgerWriter.KeyPrefix, stored);
+        var check = ledger.Verify(stored);
         totals.Lost += check.Lost;
         totals.Unconfirmed += check.Unconfirmed;
         totals.Landed += check.Landed;

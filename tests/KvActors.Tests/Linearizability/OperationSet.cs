@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace KvActors.Tests.Linearizability;
 
 /// <summary>A set of operation indexes as a bitset: which operations a partial linearization already holds.</summary>
@@ -11,13 +9,9 @@ internal sealed class OperationSet : IEquatable<OperationSet>
 
     private OperationSet(ulong[] words) => _words = words;
 
-    public int Count => _words.Sum(w => BitOperations.PopCount(w));
-
     public void Add(int index) => _words[index >> 6] |= 1UL << (index & 63);
 
     public void Remove(int index) => _words[index >> 6] &= ~(1UL << (index & 63));
-
-    public bool Contains(int index) => (_words[index >> 6] & (1UL << (index & 63))) != 0;
 
     public OperationSet Copy() => new((ulong[])_words.Clone());
 
