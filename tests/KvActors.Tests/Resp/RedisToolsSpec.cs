@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -29,15 +28,5 @@ public sealed class RedisToolsSpec(ITestOutputHelper output) : RespServerTestKit
         Assert.DoesNotContain("ERR", report);
     }
 
-    private async Task<string> RunAsync(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-h", "127.0.0.1", "-p", EndPoint.Port.ToString() }.Concat(args)) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, $"{tool} exited with {process.ExitCode}: {await stderr}");
-        return (await stdout).Trim();
-    }
+    private Task<string> RunAsync(string tool, params string[] args) => RedisTools.RunAsync(EndPoint.Port, tool, args);
 }
