@@ -32,24 +32,26 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-start_kv() { # durability -> echoes port
+# Start functions set PORT and record the pid; they must not run in a $(...) subshell, or the pid is lost
+# and the server outlives the script.
+start_kv() { # durability -> PORT
   local durability="$1" port; port="$(free_port)"
   mkdir -p "$WORK/kv-$durability"
   dotnet "$SERVER_DLL" --port 0 --resp-port "$port" --data-dir "$WORK/kv-$durability" --durability "$durability" \
     >"$WORK/kv-$durability.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 200); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "$port"
+  PORT="$port"
 }
 
-start_redis() { # appendfsync -> echoes port
+start_redis() { # appendfsync -> PORT
   local fsync="$1" port; port="$(free_port)"
   mkdir -p "$WORK/redis-$fsync"
   redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync "$fsync" \
     --dir "$WORK/redis-$fsync" --daemonize no >"$WORK/redis-$fsync.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "$port"
+  PORT="$port"
 }
 
 rps() { # port test pipeline -> requests per second
@@ -70,7 +72,7 @@ compare() { # label kvport redisport test pipeline
   rows+=("$(printf '| %s | `-t %s -P %s` | %.0f | %.0f | %.2f× |' "$label" "$test" "$pipe" "$km" "$rm" "$(awk -v a="$km" -v b="$rm" 'BEGIN {print (b > 0 ? a / b : 0)}')")")
 }
 
-KV_PROCESS="$(start_kv process)"; REDIS_EVERYSEC="$(start_redis everysec)"
+start_kv process; KV_PROCESS="$PORT"; start_redis everysec; REDIS_EVERYSEC="$PORT"
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" set 1
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" get 1
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" incr 1
@@ -78,7 +80,7 @@ compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" mset 1
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" set 16
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" get 16
 
-KV_FSYNC="$(start_kv fsync)"; REDIS_ALWAYS="$(start_redis always)"
+start_kv fsync; KV_FSYNC="$PORT"; start_redis always; REDIS_ALWAYS="$PORT"
 compare "fsync / always" "$KV_FSYNC" "$REDIS_ALWAYS" set 1
 compare "fsync / always" "$KV_FSYNC" "$REDIS_ALWAYS" set 16
 
