@@ -50,7 +50,7 @@ public sealed class ClientEndToEndSpec(ITestOutputHelper output)
             var writers = Enumerable.Range(0, Writers)
                 .Select(w => Task.Run(() => WriteAsync(client, w, acknowledged, failures, () => Interlocked.Increment(ref acks))))
                 .ToArray();
-            await AwaitAsync(() => Volatile.Read(ref acks) >= AcknowledgedBeforeKill || writers.All(t => t.IsCompleted), TimeSpan.FromSeconds(30));
+            await Eventually.TrueAsync(() => Volatile.Read(ref acks) >= AcknowledgedBeforeKill || writers.All(t => t.IsCompleted), TimeSpan.FromSeconds(30));
             Phase("load built up");
             host.Kill();
             var acksAtKill = Volatile.Read(ref acks);
@@ -128,9 +128,4 @@ public sealed class ClientEndToEndSpec(ITestOutputHelper output)
         Assert.True(watch.Elapsed < CallDeadline, $"took {watch.Elapsed}");
     }
 
-    private static async Task AwaitAsync(Func<bool> condition, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        while (!condition()) await Task.Delay(10, timeout.Token);
-    }
 }

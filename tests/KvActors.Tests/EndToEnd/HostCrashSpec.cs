@@ -28,7 +28,7 @@ public sealed class HostCrashSpec
             var before = Volatile.Read(ref acks.Value);
             var writers = Enumerable.Range(0, 32).Select(w => WriteUntilStoppedAsync(front, cycle, w, acknowledged, acks, stop.Token)).ToArray();
             // Let real load build up, then crash mid-flight.
-            await AwaitConditionAsync(() => Volatile.Read(ref acks.Value) >= before + 300 || writers.All(t => t.IsCompleted));
+            await Eventually.TrueAsync(() => Volatile.Read(ref acks.Value) >= before + 300 || writers.All(t => t.IsCompleted), TimeSpan.FromSeconds(60));
             host.Kill();
             stop.Cancel();
             await Task.WhenAll(writers);
@@ -95,12 +95,6 @@ public sealed class HostCrashSpec
                 return; // the server died under us: this write's outcome is unknown, and it was never acknowledged
             }
         }
-    }
-
-    private static async Task AwaitConditionAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition()) await Task.Delay(10, timeout.Token);
     }
 
     private static async Task VerifyAsync(RemoteFront front, ConcurrentDictionary<string, (string Value, long Revision)> acknowledged)

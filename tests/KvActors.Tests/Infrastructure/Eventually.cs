@@ -19,4 +19,15 @@ public static class Eventually
             }
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; throws <see cref="TimeoutException"/> if it does not within the time.</summary>
+    public static async Task TrueAsync(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"condition not met within {within}");
+            await Task.Delay(10);
+        }
+    }
 }
