@@ -46,7 +46,7 @@ public sealed class ServerBootstrap
 
     public Config Config { get; }
 
-    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.DataDirectory, Limits);
+    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.DataDirectory, Limits, Settings.MaxPendingRequests);
 
     /// <summary>Setups the ActorSystem must be created with (the SQLite durability pragma travels in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());

@@ -19,6 +19,9 @@ public sealed record ServerSettings
 
     public int MaxValueBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Requests the store may hold unanswered (queued or awaiting the journal); beyond it callers get Busy.</summary>
+    public int MaxPendingRequests { get; init; } = 20_000;
+
     /// <summary>Redis protocol (RESP) port; 0 picks a free one, <see cref="RespDisabled"/> (-1) turns RESP off.</summary>
     public int RespPort { get; init; } = 6379;
 
@@ -38,6 +41,7 @@ public sealed record ServerSettings
             Durability = ParseDurability(kv.GetString("durability", "process")),
             MaxValueBytes = kv.GetInt("max-value-bytes", defaults.MaxValueBytes),
             RespPort = kv.GetInt("resp-port", defaults.RespPort),
+            MaxPendingRequests = kv.GetInt("max-pending-requests", defaults.MaxPendingRequests),
         };
     }
 
@@ -57,6 +61,7 @@ public sealed record ServerSettings
         if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
         if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
             throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");
+        if (MaxPendingRequests < 1) throw new ArgumentException($"max-pending-requests must be at least 1, got {MaxPendingRequests}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("data-dir must not be empty");
         return this;
     }

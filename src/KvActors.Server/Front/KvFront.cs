@@ -9,7 +9,9 @@ namespace KvActors.Server.Front;
 /// The entry point at <c>/user/kv</c>, local or over Akka.Remote. Validates each request, then forwards it to the
 /// store with the caller as sender, so the reply goes straight back. It also supervises the store: when the store
 /// stops (a journal failure stops it), requests are answered <see cref="ErrorCode.Unavailable"/> at once while the
-/// store is restarted with exponential backoff.
+/// store is restarted with exponential backoff. Admission control: at most
+/// <see cref="StoreSettings.MaxPendingRequests"/> requests may wait in the store (or, while it recovers, here);
+/// beyond that the caller gets <see cref="ErrorCode.Busy"/> at once.
 /// Phase 2 seam: the single store child becomes "the owner of the key's partition" (a shard region).
 /// </summary>
 public sealed class KvFront : ReceiveActor, IWithTimers
@@ -20,15 +22,13 @@ public sealed class KvFront : ReceiveActor, IWithTimers
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
 
-    // Requests held while the store recovers; beyond this the front answers Busy rather than queue without bound.
-    private const int MaxHeldRequests = 10_000;
-
     private readonly StoreSettings _settings;
     private readonly RequestValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<(object Request, IActorRef Sender)> _held = new();
 
     private IActorRef _store = ActorRefs.Nobody;
+    private AdmissionGate _gate = AdmissionGate.Unbounded;
     private TimeSpan _backoff = MinBackoff;
     private DateTime _readySince;
 
@@ -48,7 +48,8 @@ public sealed class KvFront : ReceiveActor, IWithTimers
 
     private void StartStore()
     {
-        _store = Context.ActorOf(StoreActor.Props(_settings), $"partition-{_settings.PartitionId}");
+        _gate = new AdmissionGate(_settings.MaxPendingRequests);
+        _store = Context.ActorOf(StoreActor.Props(_settings, _gate), $"partition-{_settings.PartitionId}");
         Context.Watch(_store);
         Become(Recovering);
     }
@@ -65,9 +66,9 @@ public sealed class KvFront : ReceiveActor, IWithTimers
         ReceiveAny(request =>
         {
             if (Reject(request)) return;
-            if (_held.Count >= MaxHeldRequests)
+            if (!_gate.TryEnter())
             {
-                Sender.Tell(new KvError(ErrorCode.Busy, "store is recovering and the request queue is full"));
+                Sender.Tell(new KvError(ErrorCode.Busy, $"store is recovering and {_gate.Limit} requests are already waiting; retry later"));
                 return;
             }
 
@@ -80,7 +81,9 @@ public sealed class KvFront : ReceiveActor, IWithTimers
         Receive<Terminated>(OnStoreStopped);
         ReceiveAny(request =>
         {
-            if (!Reject(request)) _store.Forward(request);
+            if (Reject(request)) return;
+            if (_gate.TryEnter()) _store.Forward(request);
+            else Sender.Tell(new KvError(ErrorCode.Busy, $"server busy: {_gate.Limit} requests already waiting for the store; retry later"));
         });
     }
 

@@ -12,6 +12,8 @@ namespace KvActors.Server.Store;
 /// in a <see cref="GroupCommitBuffer"/> and then go to the journal as one <see cref="ChangeSet"/> record, so many
 /// concurrent writers share one journal row and transaction instead of one disk round trip (or row) each. A write is
 /// answered only once its record is durable. On a journal failure the actor stops; its parent restarts it.
+/// Every request is answered exactly once, through <see cref="Reply"/>, which also lets the front's
+/// <see cref="AdmissionGate"/> admit the next one.
 /// </summary>
 public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 {
@@ -22,6 +24,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private const long MaxGroupBytes = 8 * 1024 * 1024;
 
     private readonly StoreSettings _settings;
+    private readonly AdmissionGate _gate;
     private readonly KvStateMachine _machine;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _startedAt = DateTime.UtcNow;
@@ -37,9 +40,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private long _changesSinceSnapshot;
     private bool _snapshotInFlight;
 
-    public StoreActor(StoreSettings settings)
+    public StoreActor(StoreSettings settings, AdmissionGate gate)
     {
         _settings = settings;
+        _gate = gate;
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
@@ -57,8 +61,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<IWriteCommand>(HandleWrite);
-        Command<GetStats>(_ => Sender.Tell(Stats()));
-        Command<IKvQuery>(q => Sender.Tell(_machine.Query(q, Now)));
+        Command<GetStats>(_ => Reply(Sender, Stats()));
+        Command<IKvQuery>(q => Reply(Sender, _machine.Query(q, Now)));
         Command<SweepExpired>(_ => SweepExpiredKeys());
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f =>
@@ -79,7 +83,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     // The one clock read: the state machine is given the time, it never reads it.
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public static Props Props(StoreSettings settings) => Akka.Actor.Props.Create(() => new StoreActor(settings));
+    public static Props Props(StoreSettings settings, AdmissionGate gate) =>
+        Akka.Actor.Props.Create(() => new StoreActor(settings, gate));
 
     private void OnRecovered()
     {
@@ -113,7 +118,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     // only leave once those writes are durable, or a journal failure could make it a lie: it queues behind them.
     private void ReplyOncePendingWritesAreDurable(IActorRef replyTo, IKvReply reply)
     {
-        if (_inFlight is null && _buffer.IsEmpty) replyTo.Tell(reply);
+        if (_inFlight is null && _buffer.IsEmpty) Reply(replyTo, reply);
         else _buffer.Add([], replyTo, reply);
     }
 
@@ -133,7 +138,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             if (group.Changes.Count > 0) return group;
 
             // Only replies that waited for writes which are durable now.
-            foreach (var (replyTo, reply) in group.Replies) replyTo?.Tell(reply);
+            foreach (var (replyTo, reply) in group.Replies) Reply(replyTo, reply);
         }
 
         return null;
@@ -144,9 +149,17 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         foreach (var change in group.Changes) _machine.ApplyEvent(change);
         _durableSequenceNr++;
         _changesSinceSnapshot += group.Changes.Count;
-        foreach (var (replyTo, reply) in _inFlight!) replyTo?.Tell(reply);
+        foreach (var (replyTo, reply) in _inFlight!) Reply(replyTo, reply);
         MaybeSnapshot();
         WriteNextGroup();
+    }
+
+    // Sweeps have no requester (null) and were never admitted.
+    private void Reply(IActorRef? replyTo, IKvReply? reply)
+    {
+        if (replyTo is null) return;
+        replyTo.Tell(reply);
+        _gate.Leave();
     }
 
     // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
@@ -204,7 +217,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         var unanswered = (_inFlight ?? []).Where(r => r.ReplyTo is not null).Select(r => r.ReplyTo!).Concat(_buffer.Drain().Select(r => r.ReplyTo));
         foreach (var replyTo in unanswered)
         {
-            replyTo.Tell(new KvError(ErrorCode.Unavailable,
+            Reply(replyTo, new KvError(ErrorCode.Unavailable,
                 "storage failed before the write was acknowledged; its outcome is unknown, read before retrying"));
         }
 

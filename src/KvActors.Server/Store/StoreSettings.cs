@@ -3,7 +3,8 @@ using KvActors.Server.State;
 namespace KvActors.Server.Store;
 
 /// <summary>What a <see cref="StoreActor"/> needs to know about its partition and the server it runs in.</summary>
-public sealed record StoreSettings(int PartitionId, int SnapshotEvery, string DataDirectory, StoreLimits Limits)
+/// <param name="MaxPendingRequests">Requests handed to the store and not yet answered before the front answers Busy.</param>
+public sealed record StoreSettings(int PartitionId, int SnapshotEvery, string DataDirectory, StoreLimits Limits, int MaxPendingRequests)
 {
     /// <summary>Journal identity of the partition; stable forever, since the journal is keyed by it.</summary>
     public string PersistenceId => $"kv-partition-{PartitionId}";
