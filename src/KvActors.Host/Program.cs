@@ -57,7 +57,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
                     registry.Register<ServerBootstrap>(front);
                     if (resp is not null) RespListener.Start(system, front, resp);
                     var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-                    system.Log.Info("KvActors serving at {0}/user/kv; data in {1} (durability {2}, snapshot every {3} events)",
+                    system.Log.Info("KvActors serving at {0}/user/kv; data in {1} (durability {2}, snapshot every {3} events per partition)",
                         address, dataDirectory, settings.Durability.ToString().ToLowerInvariant(), settings.SnapshotEvery);
                 });
         });

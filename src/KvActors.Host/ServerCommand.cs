@@ -14,6 +14,7 @@ internal static class ServerCommand
     private static readonly Option<int?> Port = new("--port") { Description = "Remoting port (default 4053; 0 picks a free one)" };
     private static readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory for the journal and snapshots (default ./data)" };
     private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events (default 50000)" };
+    private static readonly Option<int?> Partitions = new("--partitions") { Description = "Partition count for new data (default 1); existing data keeps its own. See hocon/kv.conf" };
     private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
     private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };
     private static readonly Option<int?> RespPort = new("--resp-port") { Description = "Redis protocol (RESP) port (default 6379; 0 picks a free one, -1 turns RESP off)" };
@@ -23,7 +24,7 @@ internal static class ServerCommand
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, SnapshotEvery, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
+            Host, Port, DataDir, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -57,6 +58,7 @@ internal static class ServerCommand
             Port = result.GetValue(Port) ?? EnvInt("PORT") ?? s.Port,
             DataDirectory = result.GetValue(DataDir) ?? Env("DATA_DIR") ?? s.DataDirectory,
             SnapshotEvery = result.GetValue(SnapshotEvery) ?? EnvInt("SNAPSHOT_EVERY") ?? s.SnapshotEvery,
+            Partitions = result.GetValue(Partitions) ?? EnvInt("PARTITIONS") ?? s.Partitions,
             Durability = (result.GetValue(DurabilityOption) ?? Env("DURABILITY")) is { } d ? ServerSettings.ParseDurability(d) : s.Durability,
             MaxValueBytes = result.GetValue(MaxValueBytes) ?? EnvInt("MAX_VALUE_BYTES") ?? s.MaxValueBytes,
             RespPort = result.GetValue(RespPort) ?? EnvInt("RESP_PORT") ?? s.RespPort,

@@ -41,4 +41,10 @@ public enum ErrorCode
 
     /// <summary>The result would overflow (a 64-bit integer, a float that is not finite, a value past the size limit).</summary>
     Overflow = 12,
+
+    /// <summary>
+    /// A request that must be atomic (a transaction, a rename, a multi-key set) names keys of different partitions.
+    /// Give such keys a common <c>{tag}</c> to keep them in one partition.
+    /// </summary>
+    CrossPartition = 13,
 }

@@ -40,3 +40,9 @@ public sealed record ChangeSet(IReadOnlyList<IKvEvent> Changes);
 /// Entries may be in any order.
 /// </summary>
 public sealed record StoreSnapshot(long Revision, IReadOnlyList<KvEntry> Entries);
+
+/// <summary>
+/// The partition count of this data, recorded once when the data is created (journal id <c>kv-layout</c>). Keys are
+/// placed by it, so a server refuses to start with another count.
+/// </summary>
+public sealed record PartitionLayoutRecorded(int PartitionCount);

@@ -45,7 +45,8 @@ public sealed record StoreStats(
     long JournalSequenceNr,
     long SnapshotSequenceNr,
     string DataDirectory,
-    TimeSpan Uptime) : IKvReply;
+    TimeSpan Uptime,
+    int Partitions = 1) : IKvReply;
 
 /// <summary>A request failed; nothing was changed unless <see cref="ErrorCode.Timeout"/> (outcome unknown).</summary>
 public sealed record KvError(ErrorCode Code, string Message) : IKvReply;

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Persistence.Sql;
 using KvActors.Protocol;
 using KvActors.Server.Front;
+using KvActors.Server.Partitioning;
 using KvActors.Server.Persistence;
 using KvActors.Server.State;
 using KvActors.Server.Store;
@@ -51,6 +52,32 @@ public sealed class ServerBootstrap
     /// <summary>Setups the ActorSystem must be created with (the SQLite durability pragma travels in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
 
-    /// <summary>Starts the front, which starts and supervises the store.</summary>
-    public IActorRef StartFront(ActorSystem system) => system.ActorOf(KvFront.Props(StoreSettings), KvFront.Name);
+    /// <summary>
+    /// Settles the partition layout of the data (recording it if the data is new), then starts the front, which
+    /// starts and supervises one store per partition. Blocks until the layout is known: nothing may be served under
+    /// the wrong one.
+    /// </summary>
+    /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
+    public IActorRef StartFront(ActorSystem system)
+    {
+        var map = ResolveLayoutAsync(system).GetAwaiter().GetResult();
+        return system.ActorOf(KvFront.Props(StoreSettings, map), KvFront.Name);
+    }
+
+    // A recovery failure stops the keeper without an answer: the timeout turns that into a refusal to start.
+    private async Task<PartitionMap> ResolveLayoutAsync(ActorSystem system)
+    {
+        var keeper = system.ActorOf(PartitionLayoutKeeper.Props(Settings.Partitions, Storage.DataDirectory));
+        try
+        {
+            return await keeper.Ask<PartitionMap>(PartitionLayoutKeeper.Resolve.Instance, LayoutTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            system.Stop(keeper);
+            throw new PartitionLayoutException($"the partition layout could not be read from the journal within {LayoutTimeout.TotalSeconds:0}s");
+        }
+    }
+
+    private static readonly TimeSpan LayoutTimeout = TimeSpan.FromSeconds(30);
 }

@@ -15,6 +15,13 @@ public sealed record ServerSettings
 
     public int SnapshotEvery { get; init; } = 50_000;
 
+    /// <summary>
+    /// Partition count for new data; existing data keeps the count it was created with. One partition keeps every
+    /// multi-key command atomic across all keys (standalone Redis semantics); more spread the keys over independent
+    /// stores that can later live on different cluster nodes, at the price of Redis Cluster's CROSSSLOT rule.
+    /// </summary>
+    public int Partitions { get; init; } = 1;
+
     public Durability Durability { get; init; } = Durability.Process;
 
     public int MaxValueBytes { get; init; } = 1024 * 1024;
@@ -38,6 +45,7 @@ public sealed record ServerSettings
             Port = kv.GetInt("port", defaults.Port),
             DataDirectory = kv.GetString("data-dir", defaults.DataDirectory),
             SnapshotEvery = kv.GetInt("snapshot-every", defaults.SnapshotEvery),
+            Partitions = kv.GetInt("partitions", defaults.Partitions),
             Durability = ParseDurability(kv.GetString("durability", "process")),
             MaxValueBytes = kv.GetInt("max-value-bytes", defaults.MaxValueBytes),
             RespPort = kv.GetInt("resp-port", defaults.RespPort),
@@ -58,6 +66,8 @@ public sealed record ServerSettings
         if (Port is < 0 or > 65535) throw new ArgumentException($"port must be 0..65535, got {Port}");
         if (RespPort is < RespDisabled or > 65535) throw new ArgumentException($"resp-port must be -1 (off) or 0..65535, got {RespPort}");
         if (RespPort > 0 && RespPort == Port) throw new ArgumentException($"resp-port and port must differ, both are {Port}");
+        if (Partitions is < 1 or > Partitioning.PartitionMap.MaxPartitions)
+            throw new ArgumentException($"partitions must be 1..{Partitioning.PartitionMap.MaxPartitions}, got {Partitions}");
         if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
         if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
             throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");

@@ -31,6 +31,7 @@ public class KvException : Exception
         ErrorCode.UnsupportedRequest => new KvUnsupportedRequestException(error.Message),
         ErrorCode.NotANumber => new KvNotANumberException(error.Message),
         ErrorCode.Overflow => new KvOverflowException(error.Message),
+        ErrorCode.CrossPartition => new KvCrossPartitionException(error.Message),
         // A code added by a newer server: still a failure, with the server's own words.
         _ => new KvException(error.Code, error.Message),
     };

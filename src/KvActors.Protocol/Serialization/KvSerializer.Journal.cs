@@ -14,6 +14,7 @@ public sealed partial class KvSerializer
         StoreCleared => "e-cleared",
         ChangeSet => "e-changes",
         StoreSnapshot => "s-store",
+        PartitionLayoutRecorded => "e-layout",
         _ => null,
     };
 
@@ -25,6 +26,7 @@ public sealed partial class KvSerializer
         StoreCleared m => new StoreClearedEvent { Revision = m.Revision },
         ChangeSet m => ToProto(m),
         StoreSnapshot m => ToProto(m),
+        PartitionLayoutRecorded m => new PartitionLayoutEvent { PartitionCount = m.PartitionCount },
         _ => null,
     };
 
@@ -36,6 +38,7 @@ public sealed partial class KvSerializer
         "e-cleared" => new StoreCleared(StoreClearedEvent.Parser.ParseFrom(bytes).Revision),
         "e-changes" => FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)),
         "s-store" => FromProto(Snapshot.Parser.ParseFrom(bytes)),
+        "e-layout" => new PartitionLayoutRecorded(PartitionLayoutEvent.Parser.ParseFrom(bytes).PartitionCount),
         _ => null,
     };
 

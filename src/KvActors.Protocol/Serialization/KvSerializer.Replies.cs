@@ -39,6 +39,7 @@ public sealed partial class KvSerializer
             SnapshotSequenceNr = m.SnapshotSequenceNr,
             DataDirectory = m.DataDirectory,
             UptimeMs = (long)m.Uptime.TotalMilliseconds,
+            Partitions = m.Partitions,
         },
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
         _ => null,
@@ -117,7 +118,7 @@ public sealed partial class KvSerializer
 
     private static StoreStats FromProto(StatsReply m) => new(
         m.Keys, m.Revision, m.JournalSequenceNr, m.SnapshotSequenceNr, m.DataDirectory,
-        TimeSpan.FromMilliseconds(m.UptimeMs));
+        TimeSpan.FromMilliseconds(m.UptimeMs), Math.Max(1, m.Partitions));
 
     // An unknown code from a newer server is still an error; keep its number visible in the message.
     private static KvError FromProto(ErrorReply m) => Enum.IsDefined(typeof(ErrorCode), m.Code)

@@ -10,6 +10,7 @@ internal static class RespErrors
     public const string Syntax = "ERR syntax error";
     public const string NotAnInteger = "ERR value is not an integer or out of range";
     public const string NotAFloat = "ERR value is not a valid float";
+    public const string CrossSlot = "CROSSSLOT Keys in request don't hash to the same slot";
     public const string IntegerOverflow = "ERR increment or decrement would overflow";
     public const string FloatOverflow = "ERR increment would produce NaN or Infinity";
     public const string StringTooLarge = "ERR string exceeds maximum allowed size";
@@ -55,6 +56,7 @@ internal static class RespErrors
         ErrorCode.Unavailable => "ERR store unavailable, retry later: " + error.Message,
         ErrorCode.Busy => "ERR server busy, retry later: " + error.Message,
         ErrorCode.Timeout => "ERR timeout: " + error.Message,
+        ErrorCode.CrossPartition => CrossSlot,
         ErrorCode.UnsupportedRequest => "ERR not supported by the store: " + error.Message,
         _ => "ERR " + error.Message,
     });

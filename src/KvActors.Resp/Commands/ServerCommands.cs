@@ -21,8 +21,17 @@ internal static class ServerCommands
         new("flushall", -1, Write, 0, 0, 0, Flush),
         new("time", 1, Fast, 0, 0, 0, Time),
         new("config", -2, Admin | NoMulti, 0, 0, 0, Config),
+        new("cluster", -2, Fast, 0, 0, 0, Cluster),
         new("role", 1, Fast, 0, 0, 0, (_, _) => CommandAction.Of(RespValue.Array([RespValue.Bulk("master"), RespValue.Zero, RespValue.EmptyArray]))),
     ];
+
+    // CLUSTER KEYSLOT answers as Redis Cluster would (it is how keys are placed on partitions here); everything else
+    // says what a standalone Redis says, which makes cluster-aware clients fall back to standalone mode.
+    private static CommandAction Cluster(CommandArgs args, CommandContext context)
+    {
+        if (args.Is(1, "KEYSLOT") && args.Count == 3) return CommandAction.Of(RespValue.From(KeySlot.Of(args[2])));
+        throw new CommandException("ERR This instance has cluster support disabled");
+    }
 
     // COMMAND, COMMAND COUNT|LIST|INFO name...|DOCS. DOCS is an empty reply: redis-cli then uses its built-in hints.
     private static CommandAction Command(CommandArgs args, CommandContext context)

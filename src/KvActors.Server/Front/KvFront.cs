@@ -1,130 +1,87 @@
 using Akka.Actor;
-using Akka.Event;
 using KvActors.Protocol;
+using KvActors.Server.Partitioning;
+using KvActors.Server.Routing;
 using KvActors.Server.Store;
 
 namespace KvActors.Server.Front;
 
 /// <summary>
-/// The entry point at <c>/user/kv</c>, local or over Akka.Remote. Validates each request, then forwards it to the
-/// store with the caller as sender, so the reply goes straight back. It also supervises the store: when the store
-/// stops (a journal failure stops it), requests are answered <see cref="ErrorCode.Unavailable"/> at once while the
-/// store is restarted with exponential backoff. Admission control: at most
-/// <see cref="StoreSettings.MaxPendingRequests"/> requests may wait in the store (or, while it recovers, here);
-/// beyond that the caller gets <see cref="ErrorCode.Busy"/> at once.
-/// Phase 2 seam: the single store child becomes "the owner of the key's partition" (a shard region).
+/// The entry point at <c>/user/kv</c>, local or over Akka.Remote, for the native client and the RESP listener alike.
+/// Validates each request, then routes it by key (<see cref="RequestRouter"/>) to the <see cref="PartitionHost"/>
+/// of its partition, forwarding with the caller as sender so the reply goes straight back. Requests that span
+/// partitions are scattered and their replies merged here.
+/// Phase 2 seam: the partition hosts, children here, become entities of a shard region spread over the cluster.
 /// </summary>
-public sealed class KvFront : ReceiveActor, IWithTimers
+public sealed class KvFront : ReceiveActor
 {
     public const string Name = "kv";
 
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
+    // A scattered part not answered by then counts as timed out; callers' own timeouts are shorter.
+    private static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly StoreSettings _settings;
     private readonly RequestValidator _validator;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<(object Request, IActorRef Sender)> _held = new();
+    private readonly RequestRouter _router;
+    private readonly IActorRef[] _partitions;
 
-    private IActorRef _store = ActorRefs.Nobody;
-    private AdmissionGate _gate = AdmissionGate.Unbounded;
-    private TimeSpan _backoff = MinBackoff;
-    private DateTime _readySince;
-
-    public KvFront(StoreSettings settings)
+    public KvFront(StoreSettings settings, PartitionMap map)
     {
-        _settings = settings;
         _validator = new RequestValidator(settings.Limits);
-        StartStore();
+        _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
+        _partitions = Enumerable.Range(0, map.Count)
+            .Select(p => Context.ActorOf(PartitionHost.Props(settings with { PartitionId = p }), $"partition-{p}"))
+            .ToArray();
+        ReceiveAny(Handle);
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    public static Props Props(StoreSettings settings, PartitionMap map) =>
+        Akka.Actor.Props.Create(() => new KvFront(settings, map));
 
-    public static Props Props(StoreSettings settings) => Akka.Actor.Props.Create(() => new KvFront(settings));
-
-    // A failing store is stopped, never restarted in place: the front owns the retry policy.
-    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
-
-    private void StartStore()
+    private void Handle(object message)
     {
-        _gate = new AdmissionGate(_settings.MaxPendingRequests);
-        _store = Context.ActorOf(StoreActor.Props(_settings, _gate), $"partition-{_settings.PartitionId}");
-        Context.Watch(_store);
-        Become(Recovering);
-    }
-
-    private void Recovering()
-    {
-        Receive<StoreReady>(_ =>
+        if (message is not IKvRequest request)
         {
-            _readySince = DateTime.UtcNow;
-            while (_held.TryDequeue(out var held)) _store.Tell(held.Request, held.Sender);
-            Become(Serving);
-        });
-        Receive<Terminated>(OnStoreStopped);
-        ReceiveAny(request =>
+            Sender.Tell(new KvError(ErrorCode.UnsupportedRequest, $"unsupported message {message.GetType().Name}"));
+            return;
+        }
+
+        if (_validator.Validate(request) is { } invalid)
         {
-            if (Reject(request)) return;
-            if (!_gate.TryEnter())
-            {
-                Sender.Tell(new KvError(ErrorCode.Busy, $"store is recovering and {_gate.Limit} requests are already waiting; retry later"));
-                return;
-            }
+            Sender.Tell(invalid);
+            return;
+        }
 
-            _held.Enqueue((request, Sender));
-        });
-    }
-
-    private void Serving()
-    {
-        Receive<Terminated>(OnStoreStopped);
-        ReceiveAny(request =>
+        switch (_router.Plan(request))
         {
-            if (Reject(request)) return;
-            if (_gate.TryEnter()) _store.Forward(request);
-            else Sender.Tell(new KvError(ErrorCode.Busy, $"server busy: {_gate.Limit} requests already waiting for the store; retry later"));
-        });
+            case Route.ToPartition to:
+                _partitions[to.Partition].Forward(request);
+                break;
+            case Route.Refused refused:
+                Sender.Tell(refused.Error);
+                break;
+            case Route.Scatter scatter:
+                ScatterAsync(scatter).PipeTo(Sender);
+                break;
+        }
     }
 
-    private void Down()
+    // Parts are told (inside Ask) before this returns, in the order this actor handles requests, so a later request
+    // to the same partition from the same caller cannot overtake them.
+    private async Task<IKvReply> ScatterAsync(Route.Scatter scatter)
     {
-        Receive<RestartStore>(_ => StartStore());
-        ReceiveAny(request =>
+        var replies = await Task.WhenAll(scatter.Parts.Select(part => AskPartAsync(_partitions[part.Partition], part.Request)));
+        return scatter.Gather(replies);
+    }
+
+    private static async Task<IKvReply> AskPartAsync(IActorRef partition, IKvRequest request)
+    {
+        try
         {
-            if (!Reject(request)) Sender.Tell(new KvError(ErrorCode.Unavailable, "store is unavailable (storage failure); retrying"));
-        });
-    }
-
-    private void OnStoreStopped(Terminated terminated)
-    {
-        if (!terminated.ActorRef.Equals(_store)) return;
-
-        if (_readySince != default && DateTime.UtcNow - _readySince > StableAfter) _backoff = MinBackoff;
-        _readySince = default;
-        _log.Warning("Partition {0} stopped; restarting it in {1}", _settings.PartitionId, _backoff);
-
-        while (_held.TryDequeue(out var held))
-            held.Sender.Tell(new KvError(ErrorCode.Unavailable, "store failed while recovering; retrying"));
-
-        Timers.StartSingleTimer(nameof(RestartStore), RestartStore.Instance, _backoff);
-        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
-        Become(Down);
-    }
-
-    /// <summary>Answers invalid requests with an error; returns true if the request was answered.</summary>
-    private bool Reject(object message)
-    {
-        var error = message is IKvRequest request
-            ? _validator.Validate(request)
-            : new KvError(ErrorCode.UnsupportedRequest, $"unsupported message {message.GetType().Name}");
-        if (error is null) return false;
-        Sender.Tell(error);
-        return true;
-    }
-
-    private sealed class RestartStore
-    {
-        public static readonly RestartStore Instance = new();
+            return await partition.Ask<IKvReply>(request, PartTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return new KvError(ErrorCode.Timeout, $"a partition did not answer within {PartTimeout.TotalSeconds:0}s; if it was a write, its outcome is unknown");
+        }
     }
 }

@@ -20,6 +20,7 @@ public sealed class KvExceptionSpec
         { ErrorCode.NotANumber, typeof(KvNotANumberException) },
         { ErrorCode.Overflow, typeof(KvOverflowException) },
         { ErrorCode.UnsupportedRequest, typeof(KvUnsupportedRequestException) },
+        { ErrorCode.CrossPartition, typeof(KvCrossPartitionException) },
     };
 
     [Theory]

@@ -44,7 +44,7 @@ public sealed class CrashHarnessSpec(ITestOutputHelper output)
 
         for (var cycle = 0; cycle <= cycles; cycle++)
         {
-            using var host = await HostProcess.StartServingAsync(data.Path, "--snapshot-every", "50");
+            using var host = await HostProcess.StartServingAsync(data.Path, "--snapshot-every", "50", "--partitions", "4");
             await using var client = await KvClient.ConnectAsync(host.Endpoint, ClientOptions);
             snapshots.Add((await client.GetStatsAsync()).SnapshotSequenceNr);
             await VerifyAsync(client, ledger, history, cycle, totals);

@@ -21,7 +21,7 @@ public sealed class LinearizabilitySpec(ITestOutputHelper output)
     public async Task Store_should_be_linearizable_for_concurrent_native_and_resp_clients()
     {
         using var data = new TempDirectory("kvactors-e2e");
-        using var host = await HostProcess.StartServingAsync(data.Path, "--snapshot-every", "200");
+        using var host = await HostProcess.StartServingAsync(data.Path, "--snapshot-every", "200", "--partitions", "4");
         await using var client = await KvClient.ConnectAsync(host.Endpoint, new KvClientOptions { Timeout = TimeSpan.FromSeconds(30) });
         var history = new KvHistory();
         var connections = new List<RawRespClient>();

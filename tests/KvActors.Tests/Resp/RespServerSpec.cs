@@ -194,6 +194,10 @@ public sealed class RespServerSpec(ITestOutputHelper output)
         Assert.Matches(@"^:\d+\r\n$", await client.CallAsync("CLIENT", "ID"));
         Assert.Equal("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n", await client.CallAsync("ROLE"));
         Assert.Equal("+OK\r\n", await client.CallAsync("AUTH", "default", "anything"));
+
+        // Keys are placed by Redis Cluster's slot function; other CLUSTER subcommands say "standalone".
+        Assert.Equal(":3443\r\n", await client.CallAsync("CLUSTER", "KEYSLOT", "{user1000}.following"));
+        Assert.StartsWith("-ERR This instance has cluster support disabled", await client.CallAsync("CLUSTER", "INFO"));
     }
 
     // The bulk strings of a reply, flattened (the cursor and keys of a SCAN reply, the keys of KEYS).

@@ -61,7 +61,7 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
             snapshotAt = SqliteProbe.Scalar(SnapshotFile, "SELECT MAX(sequence_number) FROM snapshot");
             Assert.InRange(snapshotAt, 20, 25);
             // Rows after the snapshot plus the highest covered row, kept (marked deleted) so sequence numbers never restart.
-            Assert.Equal(25 - snapshotAt + 1, SqliteProbe.Scalar(JournalFile, "SELECT COUNT(*) FROM journal"));
+            Assert.Equal(25 - snapshotAt + 1, SqliteProbe.Scalar(JournalFile, "SELECT COUNT(*) FROM journal WHERE persistence_id = 'kv-partition-0'"));
         }, TimeSpan.FromSeconds(20));
 
         StopFront(front);
@@ -142,6 +142,27 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
         Assert.Equal("1", Encoding.UTF8.GetString(ExpectMsg<Found>().Value));
         front.Tell(new Get("during"));
         Assert.Equal(ErrorCode.NotFound, ExpectMsg<KvError>().Code);
+    }
+
+    [Fact]
+    public async Task StoreActor_should_answer_requests_that_reach_it_after_it_stopped()
+    {
+        var front = StartFront();
+        var store = await Sys.ActorSelection(front.Path / "partition-0" / "store").ResolveOne(TimeSpan.FromSeconds(5));
+        Watch(store);
+
+        // The journal fails under a write and the store stops. A request still on its way to it (forwarded just
+        // before its host heard of the stop) becomes a dead letter: the host must answer it, not leave it to time out.
+        SqliteProbe.Execute(JournalFile, "ALTER TABLE journal RENAME TO journal_away");
+        front.Tell(new Set("during", V("2")));
+        Assert.Equal(ErrorCode.Unavailable, ExpectMsg<KvError>(TimeSpan.FromSeconds(15)).Code);
+        ExpectTerminated(store, TimeSpan.FromSeconds(15));
+
+        store.Tell(new Set("late", V("3")));
+        var late = ExpectMsg<KvError>(TimeSpan.FromSeconds(5));
+        Assert.Equal(ErrorCode.Unavailable, late.Code);
+        Assert.Contains("it was not applied", late.Message);
+        SqliteProbe.Execute(JournalFile, "ALTER TABLE journal_away RENAME TO journal");
     }
 
     [Fact]
