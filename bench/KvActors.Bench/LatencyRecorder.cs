@@ -22,8 +22,10 @@ internal sealed class LatencyRecorder
 
     public double MaxMs => _histogram.GetMaxValue() / 1000.0;
 
-    public double PercentileMs(double percentile) => _histogram.GetValueAtPercentile(percentile) / 1000.0;
+    /// <summary>0 when nothing was recorded (HdrHistogram throws on an empty histogram).</summary>
+    public double PercentileMs(double percentile) => Count == 0 ? 0 : _histogram.GetValueAtPercentile(percentile) / 1000.0;
 
-    public string Summary() =>
-        $"p50 {PercentileMs(50):F2} ms, p99 {PercentileMs(99):F2} ms, p99.9 {PercentileMs(99.9):F2} ms, max {MaxMs:F2} ms";
+    public string Summary() => Count == 0
+        ? "no call timed"
+        : $"p50 {PercentileMs(50):F2} ms, p99 {PercentileMs(99):F2} ms, p99.9 {PercentileMs(99.9):F2} ms, max {MaxMs:F2} ms";
 }
