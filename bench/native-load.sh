@@ -3,7 +3,7 @@
 # kv-server, compared with the issue targets for 64 callers: Get >= 100k ops/s, durable Set >= 50k ops/s.
 # Client and server share this machine's cores, so the client's own CPU is part of what is measured.
 # Usage: bench/native-load.sh [SECONDS]      (default 10; each run also has a 2 s warm-up)
-# Writes the table to stdout and to bench/results/native-load.md.
+# Writes the table to stdout and to bench/results/native-load.md; exits 1 if any call failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"
@@ -40,11 +40,13 @@ done
 grep -q "KvActors serving at" "$WORK/server.log" || { echo "kv-server did not start within 30 s" >&2; exit 1; }
 
 rows=()
+failed=0
 run() { # label mix target
   local label="$1" mix="$2" target="$3" status=0
   "$B" load --server "127.0.0.1:$PORT" --callers "$CALLERS" --keys "$KEYS" --value-size "$VALUE_BYTES" --mix "$mix" \
     --seconds "$SECONDS_PER_RUN" --warmup 2 --csv "$WORK/$label.csv" >"$WORK/$label.out" 2>&1 || status=$?
   cat "$WORK/$label.out" >&2
+  [ "$status" -eq 0 ] || failed=1
   if [ ! -s "$WORK/$label.csv" ]; then
     rows+=("| $label | $CALLERS | — | — | — | — | ≥ $target | kv-bench failed (exit $status) |")
     return
@@ -69,3 +71,4 @@ mkdir -p bench/results
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 } | tee bench/results/native-load.md
+exit "$failed"
