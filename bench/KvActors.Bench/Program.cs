@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KvActors.Bench;
+using KvActors.Client;
 using KvActors.Server;
 
 // kv-bench: measurements quoted in issue notes and docs/benchmarks.md. Always run with -c Release.
@@ -30,14 +31,23 @@ var load = new Command("load", "Closed-loop load against a separate kv-server ov
 {
     server, callers, connections, keys, valueSize, mix, readsPercent, seconds, warmup, csv,
 };
-load.SetAction((r, _) =>
+load.SetAction(async (r, _) =>
 {
-    if (r.GetValue(mix) is not null && r.GetValue(readsPercent) is not null) throw new ArgumentException("give --mix or --reads-percent, not both");
-    var operations = r.GetValue(readsPercent) is { } percent
-        ? OperationMix.FromReadsPercent(percent)
-        : OperationMix.Parse(r.GetValue(mix) ?? "get:90,set:10");
-    return NativeLoad.RunAsync(new LoadSettings(r.GetValue(server)!, r.GetValue(callers), r.GetValue(connections), r.GetValue(keys),
-        r.GetValue(valueSize), operations, TimeSpan.FromSeconds(r.GetValue(seconds)), TimeSpan.FromSeconds(r.GetValue(warmup)), r.GetValue(csv)));
+    try
+    {
+        if (r.GetValue(mix) is not null && r.GetValue(readsPercent) is not null) throw new ArgumentException("give --mix or --reads-percent, not both");
+        var operations = r.GetValue(readsPercent) is { } percent
+            ? OperationMix.FromReadsPercent(percent)
+            : OperationMix.Parse(r.GetValue(mix) ?? "get:90,set:10");
+        return await NativeLoad.RunAsync(new LoadSettings(r.GetValue(server)!, r.GetValue(callers), r.GetValue(connections), r.GetValue(keys),
+            r.GetValue(valueSize), operations, TimeSpan.FromSeconds(r.GetValue(seconds)), TimeSpan.FromSeconds(r.GetValue(warmup)), r.GetValue(csv)));
+    }
+    catch (Exception e) when (e is ArgumentException or KvUnavailableException)
+    {
+        // A bad option or an unreachable server: one line, not a stack trace.
+        Console.Error.WriteLine($"kv-bench load: {e.Message}");
+        return 2;
+    }
 });
 
 var root = new RootCommand("KvActors benchmarks") { writes, restart, load };
