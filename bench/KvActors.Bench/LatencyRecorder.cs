@@ -20,8 +20,12 @@ internal sealed class LatencyRecorder
         return merged;
     }
 
-    public string Summary() =>
-        $"p50 {Ms(50)} ms, p99 {Ms(99)} ms, p99.9 {Ms(99.9)} ms, max {_histogram.GetMaxValue() / 1000.0:F2} ms";
+    public double MaxMs => _histogram.GetMaxValue() / 1000.0;
 
-    private string Ms(double percentile) => (_histogram.GetValueAtPercentile(percentile) / 1000.0).ToString("F2");
+    /// <summary>0 when nothing was recorded (HdrHistogram throws on an empty histogram).</summary>
+    public double PercentileMs(double percentile) => Count == 0 ? 0 : _histogram.GetValueAtPercentile(percentile) / 1000.0;
+
+    public string Summary() => Count == 0
+        ? "no call timed"
+        : $"p50 {PercentileMs(50):F2} ms, p99 {PercentileMs(99):F2} ms, p99.9 {PercentileMs(99.9):F2} ms, max {MaxMs:F2} ms";
 }

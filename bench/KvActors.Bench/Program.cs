@@ -1,10 +1,11 @@
 using System.CommandLine;
 using KvActors.Bench;
+using KvActors.Client;
 using KvActors.Server;
 
 // kv-bench: measurements quoted in issue notes and docs/benchmarks.md. Always run with -c Release.
 var callers = new Option<int>("--callers") { Description = "Concurrent callers", DefaultValueFactory = _ => 64 };
-var seconds = new Option<int>("--seconds") { Description = "Measured duration (after 2 s warm-up)", DefaultValueFactory = _ => 10 };
+var seconds = new Option<int>("--seconds") { Description = "Measured duration in seconds, after the warm-up", DefaultValueFactory = _ => 10 };
 var valueSize = new Option<int>("--value-size") { Description = "Value size in bytes", DefaultValueFactory = _ => 100 };
 var keys = new Option<int>("--keys") { Description = "Distinct keys", DefaultValueFactory = _ => 100_000 };
 var durability = new Option<string>("--durability") { Description = "process or fsync", DefaultValueFactory = _ => "process" };
@@ -20,5 +21,34 @@ writes.SetAction((r, _) => StoreBenchmarks.WritesAsync(r.GetValue(callers), Time
 var restart = new Command("restart", "Load keys, stop, and time until the restarted store serves again") { keys, valueSize, snapshotEvery };
 restart.SetAction((r, _) => StoreBenchmarks.RestartAsync(r.GetValue(keys), r.GetValue(valueSize), r.GetValue(snapshotEvery)));
 
-var root = new RootCommand("KvActors benchmarks") { writes, restart };
+var server = new Option<string>("--server") { Description = "kv-server remoting address, HOST:PORT", Required = true };
+var connections = new Option<int>("--connections") { Description = "KvClient instances (remoting connections) the callers share", DefaultValueFactory = _ => 1 };
+var mix = new Option<string?>("--mix") { Description = "Operation weights, e.g. get:90,set:10 (default get:90,set:10)" };
+var readsPercent = new Option<int?>("--reads-percent") { Description = "Shorthand for --mix get:N,set:(100-N)" };
+var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before the measurement", DefaultValueFactory = _ => 2 };
+var csv = new Option<string?>("--csv") { Description = "Also write one CSV row per operation kind to this file" };
+var load = new Command("load", "Closed-loop load against a separate kv-server over Akka.Remote (KvClient); exits 1 if any call failed")
+{
+    server, callers, connections, keys, valueSize, mix, readsPercent, seconds, warmup, csv,
+};
+load.SetAction(async (r, _) =>
+{
+    try
+    {
+        if (r.GetValue(mix) is not null && r.GetValue(readsPercent) is not null) throw new ArgumentException("give --mix or --reads-percent, not both");
+        var operations = r.GetValue(readsPercent) is { } percent
+            ? OperationMix.FromReadsPercent(percent)
+            : OperationMix.Parse(r.GetValue(mix) ?? "get:90,set:10");
+        return await NativeLoad.RunAsync(new LoadSettings(r.GetValue(server)!, r.GetValue(callers), r.GetValue(connections), r.GetValue(keys),
+            r.GetValue(valueSize), operations, TimeSpan.FromSeconds(r.GetValue(seconds)), TimeSpan.FromSeconds(r.GetValue(warmup)), r.GetValue(csv)));
+    }
+    catch (Exception e) when (e is ArgumentException or KvUnavailableException)
+    {
+        // A bad option or an unreachable server: one line, not a stack trace.
+        Console.Error.WriteLine($"kv-bench load: {e.Message}");
+        return 2;
+    }
+});
+
+var root = new RootCommand("KvActors benchmarks") { writes, restart, load };
 return await root.Parse(args).InvokeAsync();
