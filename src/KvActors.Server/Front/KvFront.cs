@@ -43,6 +43,12 @@ public sealed class KvFront : ReceiveActor, IWithTimers
 
     public static Props Props(StoreSettings settings) => Akka.Actor.Props.Create(() => new KvFront(settings));
 
+    // A request forwarded just before the store stopped lands in dead letters; the front hears of it there, so the
+    // caller gets Unavailable instead of waiting for its timeout.
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
     // A failing store is stopped, never restarted in place: the front owns the retry policy.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
@@ -55,6 +61,7 @@ public sealed class KvFront : ReceiveActor, IWithTimers
 
     private void Recovering()
     {
+        Receive<DeadLetter>(OnDeadLetter);
         Receive<StoreReady>(_ =>
         {
             _readySince = DateTime.UtcNow;
@@ -77,6 +84,7 @@ public sealed class KvFront : ReceiveActor, IWithTimers
 
     private void Serving()
     {
+        Receive<DeadLetter>(OnDeadLetter);
         Receive<Terminated>(OnStoreStopped);
         ReceiveAny(request =>
         {
@@ -86,6 +94,7 @@ public sealed class KvFront : ReceiveActor, IWithTimers
 
     private void Down()
     {
+        Receive<DeadLetter>(OnDeadLetter);
         Receive<RestartStore>(_ => StartStore());
         ReceiveAny(request =>
         {
@@ -107,6 +116,12 @@ public sealed class KvFront : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(nameof(RestartStore), RestartStore.Instance, _backoff);
         _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
         Become(Down);
+    }
+
+    private void OnDeadLetter(DeadLetter dead)
+    {
+        if (dead.Message is IKvRequest && Self.Path.Equals(dead.Recipient.Path.Parent))
+            dead.Sender.Tell(new KvError(ErrorCode.Unavailable, "store stopped before it read the request (storage failure); retrying"));
     }
 
     /// <summary>Answers invalid requests with an error; returns true if the request was answered.</summary>
