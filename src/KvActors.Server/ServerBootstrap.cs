@@ -21,7 +21,8 @@ public sealed class ServerBootstrap
     public ServerBootstrap(ServerSettings settings, Config baseConfig)
     {
         Settings = settings.Validate();
-        Storage = new SqliteStorage(settings.DataDirectory, settings.Durability);
+        Storage = StorageOption.Parse(
+            settings.Journal, settings.DataDirectory, settings.Durability, baseConfig.GetConfig("kv.postgres") ?? Config.Empty);
         Limits = new StoreLimits(settings.MaxValueBytes);
         Config = ConfigurationFactory.ParseString($$"""
                 akka.remote.dot-netty.tcp {
@@ -40,15 +41,15 @@ public sealed class ServerBootstrap
 
     public ServerSettings Settings { get; }
 
-    public SqliteStorage Storage { get; }
+    public IStorage Storage { get; }
 
     public StoreLimits Limits { get; }
 
     public Config Config { get; }
 
-    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.DataDirectory, Limits);
+    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits);
 
-    /// <summary>Setups the ActorSystem must be created with (the SQLite durability pragma travels in one).</summary>
+    /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
 
     /// <summary>Starts the front, which starts and supervises the store.</summary>
