@@ -73,6 +73,23 @@ public sealed class StorageOptionSpec
     }
 
     [Fact]
+    public void Postgres_tuning_in_kv_conf_should_apply_to_PostgreSQL_only()
+    {
+        var shipped = Infrastructure.ServerTestKit.ShippedConfig;
+        var sqlite = new ServerBootstrap(new ServerSettings { Port = 0 }, shipped).Config;
+        var postgres = new ServerBootstrap(new ServerSettings { Port = 0, Journal = "postgres:Host=h;Database=kv" }, shipped).Config;
+
+        Assert.Equal(1, sqlite.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("read-uncommitted", sqlite.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Equal(4, postgres.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("read-committed", postgres.GetString("akka.persistence.journal.sql.read-isolation-level"));
+        Assert.Equal("read-committed", postgres.GetString("akka.persistence.snapshot-store.sql.read-isolation-level"));
+        // The rest of the shared plugin settings still hold.
+        Assert.Equal(2000, postgres.GetInt("akka.persistence.journal.sql.batch-size"));
+        Assert.Equal("fail", postgres.GetString("akka.persistence.journal.sql.replay-filter.mode"));
+    }
+
+    [Fact]
     public void Journal_should_be_read_from_the_kv_section()
     {
         var config = ConfigurationFactory.ParseString("kv.journal = \"postgres:Host=h;Database=kv\"");
