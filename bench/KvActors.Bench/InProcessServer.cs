@@ -24,7 +24,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         var hocon = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hocon", "kv.conf")))
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         var bootstrap = new ServerBootstrap(settings with { Port = 0 }, ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(hocon));
-        bootstrap.Storage.PrepareFiles();
+        bootstrap.Storage.Prepare();
         var system = ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup());
         var front = bootstrap.StartFront(system);
         await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromMinutes(5));

@@ -18,60 +18,60 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     var resp = settings.RespPort == ServerSettings.RespDisabled
         ? null
         : (RespSettings.FromConfig(config) with { Host = settings.Host, Port = settings.RespPort }).Validate();
-    var dataDirectory = bootstrap.Storage.DataDirectory;
+    // Only an embedded journal belongs to one process; a shared PostgreSQL journal is guarded by its partitions.
+    using var dataLock = bootstrap.Storage is SqliteStorage sqlite ? LockDataDirectory(sqlite.DataDirectory) : null;
 
-    StartupChecks.EnsureWritable(dataDirectory);
-    DataDirectoryLock dataLock;
+    StartupChecks.EnsurePortFree(settings.Host, settings.Port);
+    if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
     try
     {
-        dataLock = DataDirectoryLock.Acquire(dataDirectory);
+        bootstrap.Storage.Prepare();
+    }
+    catch (StorageException e)
+    {
+        throw new StartupException(e.Message);
+    }
+
+    var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+    builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
+    {
+        akka.AddHocon(bootstrap.Config, HoconAddMode.Replace)
+            .AddSetup(bootstrap.Storage.ToSetup())
+            .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+            .WithActors((system, registry) =>
+            {
+                var front = bootstrap.StartFront(system);
+                registry.Register<ServerBootstrap>(front);
+                if (resp is not null) RespListener.Start(system, front, resp);
+                var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+                system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
+                    address, bootstrap.Storage.Describe(), settings.SnapshotEvery);
+            });
+    });
+
+    using var host = builder.Build();
+    try
+    {
+        await host.RunAsync(cancellationToken);
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        throw new StartupException($"failed to start: {e.GetBaseException().Message}");
+    }
+
+    return 0;
+}
+
+static DataDirectoryLock LockDataDirectory(string dataDirectory)
+{
+    StartupChecks.EnsureWritable(dataDirectory);
+    try
+    {
+        return DataDirectoryLock.Acquire(dataDirectory);
     }
     catch (IOException e)
     {
         throw new StartupException(e.Message);
     }
-
-    using (dataLock)
-    {
-        StartupChecks.EnsurePortFree(settings.Host, settings.Port);
-        if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
-        try
-        {
-            bootstrap.Storage.PrepareFiles();
-        }
-        catch (StorageException e)
-        {
-            throw new StartupException(e.Message);
-        }
-
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
-        {
-            akka.AddHocon(bootstrap.Config, HoconAddMode.Replace)
-                .AddSetup(bootstrap.Storage.ToSetup())
-                .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
-                .WithActors((system, registry) =>
-                {
-                    var front = bootstrap.StartFront(system);
-                    registry.Register<ServerBootstrap>(front);
-                    if (resp is not null) RespListener.Start(system, front, resp);
-                    var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-                    system.Log.Info("KvActors serving at {0}/user/kv; data in {1} (durability {2}, snapshot every {3} events per partition)",
-                        address, dataDirectory, settings.Durability.ToString().ToLowerInvariant(), settings.SnapshotEvery);
-                });
-        });
-
-        using var host = builder.Build();
-        try
-        {
-            await host.RunAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new StartupException($"failed to start: {e.GetBaseException().Message}");
-        }
-    }
-
-    return 0;
 }

@@ -13,6 +13,7 @@ internal static class ServerCommand
     private static readonly Option<string?> Host = new("--host") { Description = "Address to bind remoting on (default 127.0.0.1)" };
     private static readonly Option<int?> Port = new("--port") { Description = "Remoting port (default 4053; 0 picks a free one)" };
     private static readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory for the journal and snapshots (default ./data)" };
+    private static readonly Option<string?> Journal = new("--journal") { Description = "sqlite:DIR or postgres:CONNECTION_STRING (default: SQLite in --data-dir)" };
     private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events (default 50000)" };
     private static readonly Option<int?> Partitions = new("--partitions") { Description = "Partition count for new data (default 1); existing data keeps its own. See hocon/kv.conf" };
     private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
@@ -24,7 +25,7 @@ internal static class ServerCommand
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
+            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -57,6 +58,7 @@ internal static class ServerCommand
             Host = result.GetValue(Host) ?? Env("HOST") ?? s.Host,
             Port = result.GetValue(Port) ?? EnvInt("PORT") ?? s.Port,
             DataDirectory = result.GetValue(DataDir) ?? Env("DATA_DIR") ?? s.DataDirectory,
+            Journal = result.GetValue(Journal) ?? Env("JOURNAL") ?? s.Journal,
             SnapshotEvery = result.GetValue(SnapshotEvery) ?? EnvInt("SNAPSHOT_EVERY") ?? s.SnapshotEvery,
             Partitions = result.GetValue(Partitions) ?? EnvInt("PARTITIONS") ?? s.Partitions,
             Durability = (result.GetValue(DurabilityOption) ?? Env("DURABILITY")) is { } d ? ServerSettings.ParseDurability(d) : s.Durability,

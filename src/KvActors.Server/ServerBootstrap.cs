@@ -22,7 +22,8 @@ public sealed class ServerBootstrap
     public ServerBootstrap(ServerSettings settings, Config baseConfig)
     {
         Settings = settings.Validate();
-        Storage = new SqliteStorage(settings.DataDirectory, settings.Durability);
+        Storage = StorageOption.Parse(
+            settings.Journal, settings.DataDirectory, settings.Durability, baseConfig.GetConfig("kv.postgres") ?? Config.Empty);
         Limits = new StoreLimits(settings.MaxValueBytes);
         Config = ConfigurationFactory.ParseString($$"""
                 akka.remote.dot-netty.tcp {
@@ -41,15 +42,15 @@ public sealed class ServerBootstrap
 
     public ServerSettings Settings { get; }
 
-    public SqliteStorage Storage { get; }
+    public IStorage Storage { get; }
 
     public StoreLimits Limits { get; }
 
     public Config Config { get; }
 
-    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.DataDirectory, Limits, Settings.MaxPendingRequests);
+    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests);
 
-    /// <summary>Setups the ActorSystem must be created with (the SQLite durability pragma travels in one).</summary>
+    /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
 
     /// <summary>
@@ -67,7 +68,7 @@ public sealed class ServerBootstrap
     // A recovery failure stops the keeper without an answer: the timeout turns that into a refusal to start.
     private async Task<PartitionMap> ResolveLayoutAsync(ActorSystem system)
     {
-        var keeper = system.ActorOf(PartitionLayoutKeeper.Props(Settings.Partitions, Storage.DataDirectory));
+        var keeper = system.ActorOf(PartitionLayoutKeeper.Props(Settings.Partitions, Storage.Location));
         try
         {
             return await keeper.Ask<PartitionMap>(PartitionLayoutKeeper.Resolve.Instance, LayoutTimeout);

@@ -13,6 +13,12 @@ public sealed record ServerSettings
 
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>
+    /// Where the journal and snapshots live: <c>sqlite:DIR</c> or <c>postgres:CONNECTION_STRING</c>; null means
+    /// SQLite in <see cref="DataDirectory"/>. Parsed by <see cref="StorageOption.Parse"/>.
+    /// </summary>
+    public string? Journal { get; init; }
+
     public int SnapshotEvery { get; init; } = 50_000;
 
     /// <summary>
@@ -44,6 +50,7 @@ public sealed record ServerSettings
             Host = kv.GetString("host", defaults.Host),
             Port = kv.GetInt("port", defaults.Port),
             DataDirectory = kv.GetString("data-dir", defaults.DataDirectory),
+            Journal = kv.GetString("journal", null) is { Length: > 0 } journal ? journal : null,
             SnapshotEvery = kv.GetInt("snapshot-every", defaults.SnapshotEvery),
             Partitions = kv.GetInt("partitions", defaults.Partitions),
             Durability = ParseDurability(kv.GetString("durability", "process")),

@@ -9,7 +9,7 @@ namespace KvActors.Server.Persistence;
 /// The embedded storage: the journal and the snapshot store in two SQLite files under the data directory
 /// (separate files, so a snapshot write never holds the lock journal commits need).
 /// </summary>
-public sealed class SqliteStorage
+public sealed class SqliteStorage : IStorage
 {
     private const string JournalPluginId = "akka.persistence.journal.sql";
     private const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
@@ -24,6 +24,8 @@ public sealed class SqliteStorage
 
     public string DataDirectory { get; }
 
+    public string Location => DataDirectory;
+
     public Durability Durability { get; }
 
     public string JournalFile => Path.Combine(DataDirectory, "journal.db");
@@ -36,7 +38,7 @@ public sealed class SqliteStorage
     /// before the ActorSystem starts.
     /// </summary>
     /// <exception cref="StorageException">A file is damaged, is not a SQLite database, or cannot be opened.</exception>
-    public void PrepareFiles()
+    public void Prepare()
     {
         Directory.CreateDirectory(DataDirectory);
         foreach (var file in new[] { JournalFile, SnapshotFile })
@@ -100,6 +102,8 @@ public sealed class SqliteStorage
         var end = e.Message.LastIndexOf('\'');
         return start >= 0 && end > start ? e.Message[(start + 1)..end] : e.Message;
     }
+
+    public string Describe() => $"SQLite in {DataDirectory} (durability {Durability.ToString().ToLowerInvariant()})";
 
     /// <summary>Points the journal and snapshot plugins at the files (plugin tuning lives in hocon/kv.conf).</summary>
     public Config ToConfig() => ConfigurationFactory.ParseString($$"""

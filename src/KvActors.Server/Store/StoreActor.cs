@@ -70,8 +70,16 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             _snapshotInFlight = false;
             _log.Warning(f.Cause, "Snapshot at sequence {0} failed; the journal still holds every event", f.Metadata.SequenceNr);
         });
-        Command<DeleteMessagesSuccess>(m => _log.Debug("Compacted journal up to sequence {0}", m.ToSequenceNr));
-        Command<DeleteMessagesFailure>(m => _log.Warning(m.Cause, "Journal compaction up to {0} failed", m.ToSequenceNr));
+        Command<DeleteMessagesSuccess>(m =>
+        {
+            _log.Debug("Compacted journal up to sequence {0}", m.ToSequenceNr);
+            OnCompacted();
+        });
+        Command<DeleteMessagesFailure>(m =>
+        {
+            _log.Warning(m.Cause, "Journal compaction up to {0} failed", m.ToSequenceNr);
+            OnCompacted();
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(m => _log.Warning(m.Cause, "Deleting old snapshots failed"));
     }
@@ -182,14 +190,19 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     }
 
     // Once a snapshot is durable, the events and snapshots it covers are dead weight: delete them so disk use
-    // and restart time stay bounded by the live data, not by the history.
+    // and restart time stay bounded by the live data, not by the history. The snapshot stays "in flight" until
+    // the journal is compacted: two overlapping deletes of one stream can deadlock on PostgreSQL.
     private void OnSnapshotSaved(SaveSnapshotSuccess success)
     {
-        _snapshotInFlight = false;
         _snapshotSequenceNr = success.Metadata.SequenceNr;
         DeleteMessages(success.Metadata.SequenceNr);
         DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
-        MaybeSnapshot(); // writes that passed the interval while this snapshot was saving
+    }
+
+    private void OnCompacted()
+    {
+        _snapshotInFlight = false;
+        MaybeSnapshot(); // writes that passed the interval while this snapshot was saving and compacting
     }
 
     private StoreStats Stats() => new(

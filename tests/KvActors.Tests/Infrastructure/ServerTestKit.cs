@@ -32,7 +32,7 @@ public abstract class ServerTestKit : Akka.TestKit.Xunit2.TestKit
 
     protected ServerBootstrap ServerBootstrap { get; }
 
-    protected string DataDirectory => ServerBootstrap.Storage.DataDirectory;
+    protected string DataDirectory => ServerBootstrap.Storage.Location;
 
     /// <summary>The HOCON shipped in hocon/kv.conf, as the host loads it.</summary>
     public static Config ShippedConfig { get; } =
@@ -77,7 +77,7 @@ public abstract class ServerTestKit : Akka.TestKit.Xunit2.TestKit
             .WithFallback(ShippedConfig);
         var effective = (settings ?? new ServerSettings()) with { Port = 0, DataDirectory = dataDirectory.Path };
         var bootstrap = new ServerBootstrap(effective, config);
-        bootstrap.Storage.PrepareFiles();
+        bootstrap.Storage.Prepare();
         return bootstrap;
     }
 }

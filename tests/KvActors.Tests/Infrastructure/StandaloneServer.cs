@@ -6,26 +6,39 @@ using KvActors.Server;
 namespace KvActors.Tests.Infrastructure;
 
 /// <summary>
-/// A server in its own ActorSystem on a fixed port, wired like the real host, that a test can stop and start
-/// again on the same port and data directory (what <see cref="ServerTestKit"/>, owning its system, cannot do).
+/// A server in its own ActorSystem, wired like the real host, that a test can terminate and start again on the
+/// same port and storage (what <see cref="ServerTestKit"/>, owning its system, cannot do).
 /// </summary>
 public sealed class StandaloneServer : IAsyncDisposable
 {
     private readonly ActorSystem _system;
 
-    private StandaloneServer(ActorSystem system) => _system = system;
+    private StandaloneServer(ActorSystem system, IActorRef front)
+    {
+        _system = system;
+        Front = front;
+    }
 
-    public static async Task<StandaloneServer> StartAsync(int port, string dataDirectory)
+    /// <summary>The front (/user/kv), for specs that ask it directly.</summary>
+    public IActorRef Front { get; }
+
+    public static Task<StandaloneServer> StartAsync(int port, string dataDirectory) =>
+        StartAsync(new ServerSettings { Port = port, DataDirectory = dataDirectory });
+
+    public static async Task<StandaloneServer> StartAsync(ServerSettings settings)
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ServerTestKit.ShippedConfig);
-        var bootstrap = new ServerBootstrap(new ServerSettings { Port = port, DataDirectory = dataDirectory }, config);
-        bootstrap.Storage.PrepareFiles();
+        var bootstrap = new ServerBootstrap(settings, config);
+        bootstrap.Storage.Prepare();
         var system = ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup());
         var front = bootstrap.StartFront(system);
         // Requests wait in the front until the store has recovered, so one answered request means ready.
         await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromSeconds(20));
-        return new StandaloneServer(system);
+        return new StandaloneServer(system, front);
     }
+
+    public Task<IKvReply> AskAsync(IKvRequest request, TimeSpan? timeout = null) =>
+        Front.Ask<IKvReply>(request, timeout ?? TimeSpan.FromSeconds(10));
 
     public async ValueTask DisposeAsync() => await _system.Terminate();
 }

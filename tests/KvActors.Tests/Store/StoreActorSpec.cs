@@ -3,6 +3,7 @@ using System.Text;
 using Akka.Actor;
 using KvActors.Protocol;
 using KvActors.Server;
+using KvActors.Server.Persistence;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,9 +15,11 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
 {
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
 
-    private string JournalFile => ServerBootstrap.Storage.JournalFile;
+    private SqliteStorage Storage => (SqliteStorage)ServerBootstrap.Storage;
 
-    private string SnapshotFile => ServerBootstrap.Storage.SnapshotFile;
+    private string JournalFile => Storage.JournalFile;
+
+    private string SnapshotFile => Storage.SnapshotFile;
 
     [Fact]
     public void StoreActor_should_acknowledge_writes_and_recover_them_after_restart()

@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+using Akka.Configuration;
+using Akka.Persistence.Sql.Config;
+using LinqToDB;
+using Npgsql;
+
+namespace KvActors.Server.Persistence;
+
+/// <summary>
+/// The journal and the snapshot store in one PostgreSQL database (tables <c>journal</c>, <c>tags</c> and
+/// <c>snapshot</c>, created by the plugin on first use). What an acknowledged write survives is the PostgreSQL
+/// server's business: every commit waits for the server's WAL flush (<c>synchronous_commit=on</c>), whatever
+/// <see cref="Durability"/> says. There is no data-directory lock: several servers may share one database as
+/// long as each owns different partitions.
+/// </summary>
+public sealed class PostgresStorage : IStorage
+{
+    private const string JournalPluginId = "akka.persistence.journal.sql";
+    private const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
+
+    private readonly Config _tuning;
+
+    /// <param name="connectionString">An Npgsql connection string naming at least Host and Database.</param>
+    /// <param name="tuning">Plugin settings laid over the shared ones (the <c>kv.postgres</c> section of kv.conf).</param>
+    /// <exception cref="ArgumentException">The connection string is malformed or lacks Host or Database.</exception>
+    public PostgresStorage(string connectionString, Config tuning)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new ArgumentException($"journal postgres: invalid connection string: {e.Message}", e);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host)) throw new ArgumentException("journal postgres: the connection string needs Host=...");
+        if (string.IsNullOrWhiteSpace(builder.Database)) throw new ArgumentException("journal postgres: the connection string needs Database=...");
+
+        // A server, role or database default of synchronous_commit=off would acknowledge writes a PostgreSQL crash
+        // can lose. Later -c options win, so an operator's own Options still have the last word.
+        builder.Options = $"-c synchronous_commit=on {builder.Options}".TrimEnd();
+        ConnectionString = builder.ConnectionString;
+        Host = builder.Host;
+        Port = builder.Port;
+        Database = builder.Database;
+        Username = builder.Username;
+        _tuning = tuning;
+    }
+
+    /// <summary>The connection string the plugin uses (may contain a password: never log it).</summary>
+    public string ConnectionString { get; }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    public string Database { get; }
+
+    public string? Username { get; }
+
+    public string Location => $"postgresql://{Host}:{Port}/{Database}";
+
+    public string Describe() =>
+        $"PostgreSQL database {Database} on {Host}:{Port}{(Username is null ? "" : $" as {Username}")} (synchronous_commit=on)";
+
+    /// <summary>
+    /// Connects once, so an unreachable server, a missing database or refused credentials stop the start with one
+    /// line instead of a journal that fails later. Tables are left to the plugin (auto-initialize).
+    /// </summary>
+    public void Prepare()
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(ConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT 1", connection);
+            command.ExecuteScalar();
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw new StorageException($"cannot use PostgreSQL database {Database} on {Host}:{Port}: {Reason(e)}", e);
+        }
+    }
+
+    // PostgresException carries the server's own words; anything else (refused, timed out) is best told by its root cause.
+    private static string Reason(Exception e) =>
+        (e is PostgresException p ? p.MessageText : e.GetBaseException().Message).ReplaceLineEndings(" ");
+
+    /// <summary>
+    /// Only the Postgres tuning: the connection string travels in <see cref="ToSetup"/>, so a password never lands in
+    /// configuration that Akka may log.
+    /// </summary>
+    public Config ToConfig() => _tuning;
+
+    public MultiDataOptionsSetup ToSetup()
+    {
+        var options = new DataOptions().UseConnectionString(ProviderName.PostgreSQL, ConnectionString);
+        var setup = new MultiDataOptionsSetup();
+        setup.AddDataOptions(JournalPluginId, options);
+        setup.AddDataOptions(SnapshotPluginId, options);
+        return setup;
+    }
+}
