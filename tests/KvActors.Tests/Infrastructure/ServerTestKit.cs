@@ -3,6 +3,7 @@ using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server;
 using KvActors.Server.Front;
+using KvActors.Server.Persistence;
 using Xunit.Abstractions;
 
 namespace KvActors.Tests.Infrastructure;
@@ -33,6 +34,9 @@ public abstract class ServerTestKit : Akka.TestKit.Xunit2.TestKit
     protected ServerBootstrap ServerBootstrap { get; }
 
     protected string DataDirectory => ServerBootstrap.Storage.Location;
+
+    /// <summary>The SQLite files behind the store (this kit always runs on SQLite).</summary>
+    protected SqliteStorage Sqlite => (SqliteStorage)ServerBootstrap.Storage;
 
     /// <summary>The HOCON shipped in hocon/kv.conf, as the host loads it.</summary>
     public static Config ShippedConfig { get; } =

@@ -11,7 +11,7 @@ namespace KvActors.Tests.Partitioning;
 public sealed class PartitionLayoutSpec(ITestOutputHelper output)
     : ServerTestKit(output, new ServerSettings { Partitions = 4 })
 {
-    private string JournalFile => ServerBootstrap.Storage.JournalFile;
+    private string JournalFile => Sqlite.JournalFile;
 
     [Fact]
     public void Layout_should_be_recorded_once_and_a_different_count_refused()

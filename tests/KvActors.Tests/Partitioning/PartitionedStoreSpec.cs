@@ -39,7 +39,7 @@ public sealed class PartitionedStoreSpec(ITestOutputHelper output)
         for (var i = 0; i < 200; i++) Assert.Equal($"v{i}", Encoding.UTF8.GetString(Assert.IsType<Found>(Call(front, new Get($"key:{i}"))).Value));
 
         // Each partition is its own journal stream, snapshotted on its own.
-        var streams = SqliteProbe.Scalar(ServerBootstrap.Storage.JournalFile,
+        var streams = SqliteProbe.Scalar(Sqlite.JournalFile,
             "SELECT COUNT(DISTINCT persistence_id) FROM journal WHERE persistence_id LIKE 'kv-partition-%'");
         Assert.Equal(Partitions, streams);
     }

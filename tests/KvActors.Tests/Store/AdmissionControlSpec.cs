@@ -69,7 +69,7 @@ public sealed class AdmissionControlSpec(ITestOutputHelper output)
 
     private SqliteConnection HoldJournalWriteLock()
     {
-        var connection = new SqliteConnection($"Data Source={ServerBootstrap.Storage.JournalFile};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={Sqlite.JournalFile};Pooling=False");
         connection.Open();
         using var begin = connection.CreateCommand();
         begin.CommandText = "BEGIN IMMEDIATE;";

@@ -15,11 +15,9 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
 {
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
 
-    private SqliteStorage Storage => (SqliteStorage)ServerBootstrap.Storage;
+    private string JournalFile => Sqlite.JournalFile;
 
-    private string JournalFile => Storage.JournalFile;
-
-    private string SnapshotFile => Storage.SnapshotFile;
+    private string SnapshotFile => Sqlite.SnapshotFile;
 
     [Fact]
     public void StoreActor_should_acknowledge_writes_and_recover_them_after_restart()
