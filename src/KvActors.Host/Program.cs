@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
+using KvActors.Cluster;
 using KvActors.Host;
 using KvActors.Resp;
 using KvActors.Server;
@@ -14,12 +15,14 @@ return await ServerCommand.Create(RunAsync).Parse(args).InvokeAsync();
 
 static async Task<int> RunAsync(ServerSettings settings, Config config, CancellationToken cancellationToken)
 {
-    var bootstrap = new ServerBootstrap(settings, config);
+    var bootstrap = new ServerBootstrap(settings, settings.IsClusterNode ? ClusterBootstrap.ConfigFor(settings, config) : config);
     var resp = settings.RespPort == ServerSettings.RespDisabled
         ? null
         : (RespSettings.FromConfig(config) with { Host = settings.Host, Port = settings.RespPort }).Validate();
-    // Only an embedded journal belongs to one process; a shared PostgreSQL journal is guarded by its partitions.
-    using var dataLock = bootstrap.Storage is SqliteStorage sqlite ? LockDataDirectory(sqlite.DataDirectory) : null;
+    // Only a single node's embedded journal belongs to one process. Cluster nodes share their journal (PostgreSQL,
+    // or one SQLite file for development); Cluster.Sharding runs each partition on one node at a time, and the
+    // journal's sequence numbers refuse a second writer of a partition.
+    using var dataLock = bootstrap.Storage is SqliteStorage sqlite && !settings.IsClusterNode ? LockDataDirectory(sqlite.DataDirectory) : null;
 
     StartupChecks.EnsurePortFree(settings.Host, settings.Port);
     if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
@@ -41,7 +44,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
             .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
             .WithActors((system, registry) =>
             {
-                var front = bootstrap.StartFront(system);
+                var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
                 registry.Register<ServerBootstrap>(front);
                 if (resp is not null) RespListener.Start(system, front, resp);
                 var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;

@@ -19,13 +19,15 @@ internal static class ServerCommand
     private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
     private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };
     private static readonly Option<int?> RespPort = new("--resp-port") { Description = "Redis protocol (RESP) port (default 6379; 0 picks a free one, -1 turns RESP off)" };
+    private static readonly Option<string?> SeedNodes = new("--seed-nodes") { Description = "Cluster mode: remoting HOST:PORT of the seed nodes, comma-separated (this node may be one)" };
+    private static readonly Option<string?> Roles = new("--roles") { Description = "Cluster roles of this node, comma-separated" };
     private static readonly Option<FileInfo?> ConfigFile = new("--config") { Description = "HOCON file (default hocon/kv.conf next to the program)" };
 
     public static RootCommand Create(Func<ServerSettings, Config, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, ConfigFile,
+            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Roles, ConfigFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -64,8 +66,13 @@ internal static class ServerCommand
             Durability = (result.GetValue(DurabilityOption) ?? Env("DURABILITY")) is { } d ? ServerSettings.ParseDurability(d) : s.Durability,
             MaxValueBytes = result.GetValue(MaxValueBytes) ?? EnvInt("MAX_VALUE_BYTES") ?? s.MaxValueBytes,
             RespPort = result.GetValue(RespPort) ?? EnvInt("RESP_PORT") ?? s.RespPort,
+            SeedNodes = List(result.GetValue(SeedNodes) ?? Env("SEED_NODES")) ?? s.SeedNodes,
+            Roles = List(result.GetValue(Roles) ?? Env("ROLES")) ?? s.Roles,
         };
     }
+
+    private static string[]? List(string? commaSeparated) =>
+        commaSeparated?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable("KV_" + name) is { Length: > 0 } v ? v : null;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence.Sql;
 using KvActors.Protocol;
 using KvActors.Server.Front;
@@ -59,10 +60,26 @@ public sealed class ServerBootstrap
     /// the wrong one.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    public IActorRef StartFront(ActorSystem system)
+    public IActorRef StartFront(ActorSystem system) => system.ActorOf(KvFront.Props(StoreSettings, ResolveLayout(system)), KvFront.Name);
+
+    /// <summary>
+    /// The partition layout of the data, recorded now if the data is new. Nodes sharing a journal may race to
+    /// record it: the loser's write fails on the sequence number and it reads the winner's record instead.
+    /// </summary>
+    /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
+    public PartitionMap ResolveLayout(ActorSystem system)
     {
-        var map = ResolveLayoutAsync(system).GetAwaiter().GetResult();
-        return system.ActorOf(KvFront.Props(StoreSettings, map), KvFront.Name);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return ResolveLayoutAsync(system).GetAwaiter().GetResult();
+            }
+            catch (PartitionLayoutException e) when (e.RecordFailed && attempt < 3)
+            {
+                system.Log.Warning("Recording the partition layout failed ({0}); reading it again", e.Message);
+            }
+        }
     }
 
     // A recovery failure stops the keeper without an answer: the timeout turns that into a refusal to start.

@@ -35,6 +35,19 @@ public sealed record ServerSettings
     /// <summary>Requests the store may hold unanswered (queued or awaiting the journal); beyond it callers get Busy.</summary>
     public int MaxPendingRequests { get; init; } = 20_000;
 
+    /// <summary>
+    /// Remoting addresses (HOST:PORT) of the cluster's seed nodes. Empty: a single-node server, unless
+    /// <see cref="Cluster"/> asks for a cluster node that will be joined by hand.
+    /// </summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Run as a cluster node (implied by <see cref="SeedNodes"/>).</summary>
+    public bool Cluster { get; init; }
+
+    public bool IsClusterNode => Cluster || SeedNodes.Count > 0;
+
     /// <summary>Redis protocol (RESP) port; 0 picks a free one, <see cref="RespDisabled"/> (-1) turns RESP off.</summary>
     public int RespPort { get; init; } = 6379;
 
@@ -57,6 +70,8 @@ public sealed record ServerSettings
             MaxValueBytes = kv.GetInt("max-value-bytes", defaults.MaxValueBytes),
             RespPort = kv.GetInt("resp-port", defaults.RespPort),
             MaxPendingRequests = kv.GetInt("max-pending-requests", defaults.MaxPendingRequests),
+            SeedNodes = kv.GetStringList("seed-nodes", []).ToArray(),
+            Roles = kv.GetStringList("roles", []).ToArray(),
         };
     }
 
@@ -78,6 +93,12 @@ public sealed record ServerSettings
         if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
         if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
             throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");
+        foreach (var seed in SeedNodes)
+        {
+            if (seed.LastIndexOf(':') is var colon && (colon < 1 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535))
+                throw new ArgumentException($"seed node must be HOST:PORT (its remoting port), got '{seed}'");
+        }
+
         if (MaxPendingRequests < 1) throw new ArgumentException($"max-pending-requests must be at least 1, got {MaxPendingRequests}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("data-dir must not be empty");
         return this;

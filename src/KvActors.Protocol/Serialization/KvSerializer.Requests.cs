@@ -25,6 +25,7 @@ public sealed partial class KvSerializer
         Scan => "scan",
         RandomKey => "randomkey",
         GetStats => "stats",
+        PartitionEnvelope => "partition",
         _ => null,
     };
 
@@ -42,6 +43,7 @@ public sealed partial class KvSerializer
         Rename m => new RenameRequest { Key = m.Key, NewKey = m.NewKey, OnlyIfAbsent = m.OnlyIfAbsent },
         Clear => new ClearRequest(),
         Batch m => ToProto(m),
+        PartitionEnvelope m => new PartitionEnvelopeMessage { Partition = m.Partition, Request = ToNested(m.Request) },
         Get m => new GetRequest { Key = m.Key },
         Exists m => new ExistsRequest { Key = m.Key },
         Scan m => ToProto(m),
@@ -64,6 +66,7 @@ public sealed partial class KvSerializer
         "rename" => FromProto(RenameRequest.Parser.ParseFrom(bytes)),
         "clear" => Clear.Instance,
         "batch" => FromProto(BatchRequest.Parser.ParseFrom(bytes), depth: 0),
+        "partition" => FromProto(PartitionEnvelopeMessage.Parser.ParseFrom(bytes)),
         "get" => new Get(GetRequest.Parser.ParseFrom(bytes).Key),
         "exists" => new Exists(ExistsRequest.Parser.ParseFrom(bytes).Key),
         "scan" => FromProto(ScanRequest.Parser.ParseFrom(bytes)),
@@ -136,6 +139,12 @@ public sealed partial class KvSerializer
             : throw new System.Runtime.Serialization.SerializationException($"unknown expiry condition {m.Condition}"));
 
     private static Rename FromProto(RenameRequest m) => new(m.Key, m.NewKey, m.OnlyIfAbsent);
+
+    // An envelope carries one request, never another envelope.
+    private PartitionEnvelope FromProto(PartitionEnvelopeMessage m) => m.Request.Manifest != "partition"
+        && FromNested(m.Request) is IKvRequest request
+        ? new PartitionEnvelope(m.Partition, request)
+        : throw new System.Runtime.Serialization.SerializationException($"partition envelope holds a non-request '{m.Request.Manifest}'");
 
     // Nesting is checked before anything is parsed: a hostile, deeply nested batch must cost one error, not a
     // deep recursion over ever smaller copies of the same bytes.

@@ -11,7 +11,8 @@ namespace KvActors.Server.Front;
 /// Validates each request, then routes it by key (<see cref="RequestRouter"/>) to the <see cref="PartitionHost"/>
 /// of its partition, forwarding with the caller as sender so the reply goes straight back. Requests that span
 /// partitions are scattered and their replies merged here.
-/// Phase 2 seam: the partition hosts, children here, become entities of a shard region spread over the cluster.
+/// The partitions are this actor's children on a single node, or entities of a shard region spread over the
+/// cluster (<see cref="IPartitions"/>); routing is the same either way.
 /// </summary>
 public sealed class KvFront : ReceiveActor
 {
@@ -22,20 +23,23 @@ public sealed class KvFront : ReceiveActor
 
     private readonly RequestValidator _validator;
     private readonly RequestRouter _router;
-    private readonly IActorRef[] _partitions;
+    private readonly IPartitions _partitions;
 
-    public KvFront(StoreSettings settings, PartitionMap map)
+    /// <param name="shardRegion">The region hosting the partitions in a cluster; null to host them here.</param>
+    public KvFront(StoreSettings settings, PartitionMap map, IActorRef? shardRegion)
     {
         _validator = new RequestValidator(settings.Limits);
         _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
-        _partitions = Enumerable.Range(0, map.Count)
-            .Select(p => Context.ActorOf(PartitionHost.Props(settings with { PartitionId = p }), $"partition-{p}"))
-            .ToArray();
+        _partitions = shardRegion is not null
+            ? new ShardedPartitions(shardRegion)
+            : new LocalPartitions(Enumerable.Range(0, map.Count)
+                .Select(p => Context.ActorOf(PartitionHost.Props(settings with { PartitionId = p }), $"partition-{p}"))
+                .ToArray());
         ReceiveAny(Handle);
     }
 
-    public static Props Props(StoreSettings settings, PartitionMap map) =>
-        Akka.Actor.Props.Create(() => new KvFront(settings, map));
+    public static Props Props(StoreSettings settings, PartitionMap map, IActorRef? shardRegion = null) =>
+        Akka.Actor.Props.Create(() => new KvFront(settings, map, shardRegion));
 
     private void Handle(object message)
     {
@@ -54,7 +58,7 @@ public sealed class KvFront : ReceiveActor
         switch (_router.Plan(request))
         {
             case Route.ToPartition to:
-                _partitions[to.Partition].Forward(request);
+                _partitions.Tell(to.Partition, request, Sender);
                 break;
             case Route.Refused refused:
                 Sender.Tell(refused.Error);
@@ -69,15 +73,15 @@ public sealed class KvFront : ReceiveActor
     // to the same partition from the same caller cannot overtake them.
     private async Task<IKvReply> ScatterAsync(Route.Scatter scatter)
     {
-        var replies = await Task.WhenAll(scatter.Parts.Select(part => AskPartAsync(_partitions[part.Partition], part.Request)));
+        var replies = await Task.WhenAll(scatter.Parts.Select(part => AskPartAsync(part.Partition, part.Request)));
         return scatter.Gather(replies);
     }
 
-    private static async Task<IKvReply> AskPartAsync(IActorRef partition, IKvRequest request)
+    private async Task<IKvReply> AskPartAsync(int partition, IKvRequest request)
     {
         try
         {
-            return await partition.Ask<IKvReply>(request, PartTimeout);
+            return await _partitions.AskAsync(partition, request, PartTimeout);
         }
         catch (AskTimeoutException)
         {

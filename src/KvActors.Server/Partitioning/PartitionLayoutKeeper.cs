@@ -79,7 +79,7 @@ public sealed class PartitionLayoutKeeper : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _requester.Tell(new Status.Failure(new PartitionLayoutException($"cannot record the partition layout: {cause.Message}", cause)));
+        _requester.Tell(new Status.Failure(new PartitionLayoutException($"cannot record the partition layout: {cause.Message}", cause, recordFailed: true)));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 

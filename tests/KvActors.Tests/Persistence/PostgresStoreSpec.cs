@@ -73,7 +73,7 @@ public sealed class PostgresStoreSpec : IDisposable
                 Assert.Equal(1, _database.Scalar("SELECT COUNT(*) FROM snapshot"));
                 snapshotAt = _database.Scalar("SELECT MAX(sequence_number) FROM snapshot");
                 Assert.InRange(snapshotAt, 20, 25);
-                Assert.Equal(25 - snapshotAt + 1, _database.Scalar("SELECT COUNT(*) FROM journal"));
+                Assert.Equal(25 - snapshotAt + 1, _database.Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id = 'kv-partition-0'"));
                 return Task.CompletedTask;
             }, TimeSpan.FromSeconds(20));
         }

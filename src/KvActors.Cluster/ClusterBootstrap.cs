@@ -1,0 +1,53 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using KvActors.Server;
+using KvActors.Server.Front;
+
+namespace KvActors.Cluster;
+
+/// <summary>
+/// Cluster mode of the server: the same front, validation and partition hosts as on a single node, but the
+/// partitions are entities of one shard region (<see cref="TypeName"/>) that places them on the cluster's nodes,
+/// moves them when nodes join or leave, and restarts them on survivors when a node is downed. Every node starts
+/// every partition eagerly, so recovery does not wait for the first request.
+/// </summary>
+public static class ClusterBootstrap
+{
+    public const string TypeName = "kv-partition";
+
+    /// <summary>
+    /// The ActorSystem configuration of a cluster node: <paramref name="baseConfig"/> with the cluster provider and
+    /// the seed nodes on top (tuning of the failure detector, split brain resolver and sharding is in hocon/kv.conf).
+    /// </summary>
+    public static Config ConfigFor(ServerSettings settings, Config baseConfig)
+    {
+        var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"akka.tcp://{ServerBootstrap.SystemName}@{s}\""));
+        var roles = string.Join(", ", settings.Roles.Select(r => $"\"{r}\""));
+        return ConfigurationFactory.ParseString($$"""
+                akka.actor.provider = cluster
+                akka.cluster.seed-nodes = [{{seeds}}]
+                akka.cluster.roles = [{{roles}}]
+                """)
+            .WithFallback(baseConfig)
+            .WithFallback(ClusterSharding.DefaultConfig());
+    }
+
+    /// <summary>
+    /// Settles the partition layout, starts the shard region and the front, and asks the region to start every
+    /// partition. Requests sent before the node is up wait in the region.
+    /// </summary>
+    public static IActorRef StartFront(ActorSystem system, ServerBootstrap bootstrap)
+    {
+        var map = bootstrap.ResolveLayout(system);
+        var store = bootstrap.StoreSettings;
+        var region = ClusterSharding.Get(system).Start(
+            TypeName,
+            entityId => PartitionHost.Props(store with { PartitionId = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture) }),
+            ClusterShardingSettings.Create(system),
+            new PartitionMessageExtractor());
+        for (var partition = 0; partition < map.Count; partition++)
+            region.Tell(new ShardRegion.StartEntity(PartitionMessageExtractor.Id(partition)));
+        return system.ActorOf(KvFront.Props(store, map, region), KvFront.Name);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text;
+using Akka.Cluster;
+using KvActors.Protocol;
+using KvActors.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KvActors.Tests.Cluster;
+
+/// <summary>
+/// Three nodes in one process, each its own ActorSystem on a free loopback port, sharing one SQLite journal:
+/// partitions spread over them, any node serves any key, and partitions move when a node leaves or crashes.
+/// </summary>
+public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Partitions = 8;
+    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(30);
+
+    private readonly TempDirectory _journal = new("kvactors-cluster");
+    private readonly List<ClusterNode> _nodes = [];
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 3; i++) _nodes.Add(ClusterNode.Start(_journal.Path, Partitions));
+        foreach (var node in _nodes) node.Join(_nodes[0].Address);
+        await Eventually.TrueAsync(() => _nodes.All(n => n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3), Convergence);
+        foreach (var node in _nodes) node.StartFront();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _journal.Dispose();
+    }
+
+    private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static async Task WriteKeysAsync(ClusterNode node, int count, string prefix)
+    {
+        for (var i = 0; i < count; i++) Assert.IsType<Written>(await node.AskAsync(new Set($"{prefix}{i}", V($"{prefix}{i}"))));
+    }
+
+    private static async Task AssertKeysAsync(ClusterNode node, int count, string prefix)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var found = Assert.IsType<Found>(await node.AskAsync(new Get($"{prefix}{i}")));
+            Assert.Equal($"{prefix}{i}", Encoding.UTF8.GetString(found.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Cluster_should_spread_partitions_and_serve_any_key_through_any_node()
+    {
+        await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[0].AskAsync(new Set("probe", V("1")))), Convergence);
+        await WriteKeysAsync(_nodes[0], 100, "a");
+        await WriteKeysAsync(_nodes[1], 100, "b");
+        foreach (var node in _nodes)
+        {
+            await AssertKeysAsync(node, 100, "a");
+            await AssertKeysAsync(node, 100, "b");
+        }
+
+        // Every partition runs on exactly one node, and every node hosts some.
+        await Eventually.AssertAsync(async () =>
+        {
+            var hosted = await Task.WhenAll(_nodes.Select(n => n.HostedPartitionsAsync()));
+            output.WriteLine(string.Join(" | ", hosted.Select(h => string.Join(",", h.Order()))));
+            Assert.All(hosted, h => Assert.NotEmpty(h));
+            Assert.Equal(Partitions, hosted.Sum(h => h.Count));
+            Assert.Equal(Partitions, hosted.SelectMany(h => h).Distinct().Count());
+        }, Convergence, TimeSpan.FromMilliseconds(500));
+
+        var stats = Assert.IsType<StoreStats>(await _nodes[2].AskAsync(GetStats.Instance));
+        Assert.Equal(201, stats.Keys);
+        Assert.Equal(Partitions, stats.Partitions);
+    }
+
+    [Fact]
+    public async Task Cluster_should_hand_off_the_partitions_of_a_node_that_leaves_without_losing_a_write()
+    {
+        await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[2].AskAsync(new Set("probe", V("1")))), Convergence);
+        await WriteKeysAsync(_nodes[2], 150, "k");
+
+        var leaving = _nodes[2];
+        leaving.Cluster.Leave(leaving.Address);
+        await Eventually.TrueAsync(() => _nodes[0].Cluster.State.Members.All(m => m.Address != leaving.Address), Convergence);
+
+        await AssertKeysAsync(_nodes[0], 150, "k");
+        await AssertKeysAsync(_nodes[1], 150, "k");
+        await WriteKeysAsync(_nodes[1], 50, "after");
+        var hosted = await Task.WhenAll(_nodes.Take(2).Select(n => n.HostedPartitionsAsync()));
+        Assert.Equal(Partitions, hosted.Sum(h => h.Count));
+    }
+
+    [Fact]
+    public async Task Cluster_should_down_a_crashed_node_and_recover_its_partitions_on_the_survivors()
+    {
+        await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[0].AskAsync(new Set("probe", V("1")))), Convergence);
+        await WriteKeysAsync(_nodes[0], 150, "c");
+        await Eventually.AssertAsync(async () => Assert.NotEmpty(await _nodes[2].HostedPartitionsAsync()), Convergence);
+
+        // A crash, not a leave: the node's system stops without telling anyone (coordinated shutdown is off).
+        var crashed = _nodes[2];
+        var started = DateTime.UtcNow;
+        await crashed.System.Terminate();
+
+        // The failure detector marks it unreachable, the split brain resolver (keep-majority) downs it, and its
+        // partitions restart on the survivors from the shared journal.
+        await Eventually.TrueAsync(() => _nodes[0].Cluster.State.Members.All(m => m.Address != crashed.Address), Convergence);
+        await Eventually.AssertAsync(async () => await AssertKeysAsync(_nodes[1], 150, "c"), Convergence, TimeSpan.FromMilliseconds(200));
+        output.WriteLine($"crashed node removed and its keys readable again after {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
+        await WriteKeysAsync(_nodes[0], 50, "after");
+        await AssertKeysAsync(_nodes[1], 50, "after");
+    }
+}
