@@ -10,7 +10,7 @@ namespace KvActors.Cluster;
 /// Cluster mode of the server: the same front, validation and partition hosts as on a single node, but the
 /// partitions are entities of one shard region (<see cref="TypeName"/>) that places them on the cluster's nodes,
 /// moves them when nodes join or leave, and restarts them on survivors when a node is downed. Every node starts
-/// every partition eagerly, so recovery does not wait for the first request.
+/// every partition eagerly (<see cref="PartitionStarter"/>), so recovery does not wait for the first request.
 /// </summary>
 public static class ClusterBootstrap
 {
@@ -46,8 +46,7 @@ public static class ClusterBootstrap
             entityId => PartitionHost.Props(store with { PartitionId = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture) }),
             ClusterShardingSettings.Create(system),
             new PartitionMessageExtractor());
-        for (var partition = 0; partition < map.Count; partition++)
-            region.Tell(new ShardRegion.StartEntity(PartitionMessageExtractor.Id(partition)));
+        system.ActorOf(PartitionStarter.Props(region, map.Count), "partition-starter");
         return system.ActorOf(KvFront.Props(store, map, region), KvFront.Name);
     }
 }
