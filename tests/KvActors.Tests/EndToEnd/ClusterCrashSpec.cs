@@ -15,6 +15,7 @@ namespace KvActors.Tests.EndToEnd;
 /// shared keys record a history, and one node is killed with SIGKILL under that load. Then every partition must
 /// take writes again through a survivor (its time is reported against the 5 s target), every acknowledged write
 /// must be there, and the history must be linearizable, with operations in flight at the kill indeterminate.
+/// The same runs on a shared PostgreSQL journal where one is available (<see cref="PostgresFactAttribute"/>).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ClusterCrashSpec(ITestOutputHelper output)
@@ -28,9 +29,21 @@ public sealed class ClusterCrashSpec(ITestOutputHelper output)
     public async Task Cluster_should_keep_acknowledged_writes_and_stay_linearizable_when_a_node_is_killed_under_load()
     {
         using var journal = new TempDirectory("kvactors-cluster-crash");
+        await KillOneOfThreeAsync($"sqlite:{journal.Path}");
+    }
+
+    [PostgresFact]
+    public async Task Cluster_on_PostgreSQL_should_keep_acknowledged_writes_when_a_node_is_killed_under_load()
+    {
+        using var database = PostgresDatabase.Create();
+        await KillOneOfThreeAsync(database.Journal);
+    }
+
+    private async Task KillOneOfThreeAsync(string journal)
+    {
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Find()).ToArray();
         var seeds = string.Join(",", ports.Select(p => $"127.0.0.1:{p}"));
-        var hosts = ports.Select(port => HostProcess.Start("--port", $"{port}", "--journal", $"sqlite:{journal.Path}",
+        var hosts = ports.Select(port => HostProcess.Start("--port", $"{port}", "--journal", journal,
             "--partitions", $"{Partitions}", "--snapshot-every", "100", "--seed-nodes", seeds)).ToArray();
         var clients = new List<KvClient>();
         using var stop = new CancellationTokenSource();
