@@ -42,6 +42,31 @@ internal static class JsonFormat
         json.WriteNumber("snapshotSequenceNr", stats.SnapshotSequenceNr);
         json.WriteString("dataDirectory", stats.DataDirectory);
         json.WriteNumber("uptimeSeconds", Math.Round(stats.Uptime.TotalSeconds, 3));
+        json.WriteNumber("partitions", stats.Partitions);
+        json.WriteEndObject();
+    }
+
+    public static void WriteMembers(Utf8JsonWriter json, ClusterMembers cluster)
+    {
+        json.WriteStartObject();
+        if (cluster.Leader is { } leader) json.WriteString("leader", leader);
+        json.WriteStartArray("members");
+        foreach (var m in cluster.Members)
+        {
+            json.WriteStartObject();
+            json.WriteString("address", m.Address);
+            json.WriteString("status", m.Status);
+            json.WriteBoolean("reachable", m.Reachable);
+            json.WriteStartArray("roles");
+            foreach (var role in m.Roles) json.WriteStringValue(role);
+            json.WriteEndArray();
+            json.WriteStartArray("partitions");
+            foreach (var partition in m.Partitions) json.WriteNumberValue(partition);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 }

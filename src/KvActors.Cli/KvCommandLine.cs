@@ -38,6 +38,7 @@ internal sealed class KvCommandLine(CliContext context)
     {
         var root = new RootCommand("Command-line client of the KvActors key-value store") { _server, _timeout, _json };
         foreach (var command in DataCommands()) root.Subcommands.Add(command);
+        root.Subcommands.Add(ClusterCommand());
         root.Subcommands.Add(ShellCommand());
         return root.Parse(args, ParserSettings);
     }
@@ -294,9 +295,42 @@ internal sealed class KvCommandLine(CliContext context)
             context.Output.WriteLine($"snapshot sequence: {stats.SnapshotSequenceNr}");
             context.Output.WriteLine($"data dir: {stats.DataDirectory}");
             context.Output.WriteLine($"uptime: {TimeSpan.FromSeconds(Math.Floor(stats.Uptime.TotalSeconds)):c}");
+            context.Output.WriteLine($"partitions: {stats.Partitions}");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private Command ClusterCommand()
+    {
+        var members = new Command("members", "List the cluster's members: address, status, reachability, roles, partitions hosted");
+        SetAction(members, async (client, parse, ct) => PrintMembers(parse, await client.GetClusterMembersAsync(Timeout(parse), ct)));
+
+        var address = new Argument<string>("ADDRESS") { Description = "The member, as HOST:PORT (its remoting port) or akka.tcp://kv@HOST:PORT" };
+        var leave = new Command("leave", "Ask a member to leave gracefully: its partitions are handed off, then it exits") { address };
+        SetAction(leave, async (client, parse, ct) => PrintMembers(parse, await client.LeaveClusterAsync(parse.GetValue(address)!, Timeout(parse), ct)));
+        var down = new Command("down", "Mark an unreachable member down so its partitions restart on the others") { address };
+        SetAction(down, async (client, parse, ct) => PrintMembers(parse, await client.DownClusterMemberAsync(parse.GetValue(address)!, Timeout(parse), ct)));
+
+        return new Command("cluster", "Cluster membership (the server must run with --seed-nodes)") { members, leave, down };
+    }
+
+    private int PrintMembers(ParseResult parse, ClusterMembers cluster)
+    {
+        if (Json(parse))
+        {
+            context.Output.WriteJson(json => JsonFormat.WriteMembers(json, cluster));
+            return ExitCodes.Success;
+        }
+
+        foreach (var m in cluster.Members)
+        {
+            var leader = m.Address == cluster.Leader ? " leader" : "";
+            var roles = m.Roles.Count > 0 ? string.Join(",", m.Roles) : "-";
+            context.Output.WriteLine($"{m.Address} {m.Status}{leader} {(m.Reachable ? "reachable" : "UNREACHABLE")} roles:{roles} partitions:{string.Join(",", m.Partitions)}");
+        }
+
+        return ExitCodes.Success;
     }
 
     private Command ShellCommand()

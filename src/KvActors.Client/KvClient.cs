@@ -230,6 +230,19 @@ public sealed class KvClient : IAsyncDisposable
     public async Task<StoreStats> GetStatsAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         Expect<StoreStats>(await SendAsync(GetStats.Instance, timeout, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The cluster's members as the connected node sees them, with the partitions each hosts.</summary>
+    /// <exception cref="KvUnsupportedRequestException">The server is a single node, not a cluster member.</exception>
+    public async Task<ClusterMembers> GetClusterMembersAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect<ClusterMembers>(await SendAsync(GetClusterMembers.Instance, timeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Asks the member at <paramref name="address"/> (HOST:PORT or akka.tcp://kv@HOST:PORT) to leave gracefully.</summary>
+    public async Task<ClusterMembers> LeaveClusterAsync(string address, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect<ClusterMembers>(await SendAsync(new LeaveCluster(address), timeout, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Marks the member at <paramref name="address"/> down, so its partitions restart on other members.</summary>
+    public async Task<ClusterMembers> DownClusterMemberAsync(string address, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect<ClusterMembers>(await SendAsync(new DownClusterMember(address), timeout, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Stops the client's ActorSystem. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public async ValueTask DisposeAsync()
     {

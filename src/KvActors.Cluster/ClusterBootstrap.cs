@@ -47,6 +47,7 @@ public static class ClusterBootstrap
             ClusterShardingSettings.Create(system),
             new PartitionMessageExtractor());
         system.ActorOf(PartitionStarter.Props(region, map.Count), "partition-starter");
-        return system.ActorOf(KvFront.Props(store, map, region), KvFront.Name);
+        var membership = system.ActorOf(MembershipActor.Props(region), "membership");
+        return system.ActorOf(KvFront.Props(store, map, region, membership), KvFront.Name);
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class KvSerializer
         BatchResult => "r-batch",
         ScanPage => "r-scan",
         StoreStats => "r-stats",
+        ClusterMembers => "r-cluster",
         KvError => "r-error",
         _ => null,
     };
@@ -42,6 +43,7 @@ public sealed partial class KvSerializer
             Partitions = m.Partitions,
         },
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
+        ClusterMembers m => ToProto(m),
         _ => null,
     };
 
@@ -56,6 +58,7 @@ public sealed partial class KvSerializer
         "r-batch" => FromProto(BatchReply.Parser.ParseFrom(bytes), depth: 0),
         "r-scan" => FromProto(ScanReply.Parser.ParseFrom(bytes)),
         "r-stats" => FromProto(StatsReply.Parser.ParseFrom(bytes)),
+        "r-cluster" => FromProto(ClusterMembersReply.Parser.ParseFrom(bytes)),
         "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
         _ => null,
     };
@@ -115,6 +118,25 @@ public sealed partial class KvSerializer
 
     private static ScanPage FromProto(ScanReply m) =>
         new(m.Entries.Select(FromProto).ToArray(), m.HasNextCursor ? m.NextCursor : null, m.StoreRevision);
+
+    private static ClusterMembersReply ToProto(ClusterMembers m)
+    {
+        var proto = new ClusterMembersReply();
+        if (m.Leader is { } leader) proto.Leader = leader;
+        foreach (var member in m.Members)
+        {
+            var info = new ClusterMemberInfo { Address = member.Address, Status = member.Status, Reachable = member.Reachable };
+            info.Roles.AddRange(member.Roles);
+            info.Partitions.AddRange(member.Partitions);
+            proto.Members.Add(info);
+        }
+
+        return proto;
+    }
+
+    private static ClusterMembers FromProto(ClusterMembersReply m) => new(
+        m.Members.Select(i => new ClusterMember(i.Address, i.Status, i.Roles.ToArray(), i.Reachable, i.Partitions.ToArray())).ToArray(),
+        m.HasLeader ? m.Leader : null);
 
     private static StoreStats FromProto(StatsReply m) => new(
         m.Keys, m.Revision, m.JournalSequenceNr, m.SnapshotSequenceNr, m.DataDirectory,

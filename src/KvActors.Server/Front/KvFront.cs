@@ -24,10 +24,13 @@ public sealed class KvFront : ReceiveActor
     private readonly RequestValidator _validator;
     private readonly RequestRouter _router;
     private readonly IPartitions _partitions;
+    private readonly IActorRef? _membership;
 
     /// <param name="shardRegion">The region hosting the partitions in a cluster; null to host them here.</param>
-    public KvFront(StoreSettings settings, PartitionMap map, IActorRef? shardRegion)
+    /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
+    public KvFront(StoreSettings settings, PartitionMap map, IActorRef? shardRegion, IActorRef? membership)
     {
+        _membership = membership;
         _validator = new RequestValidator(settings.Limits);
         _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
         _partitions = shardRegion is not null
@@ -38,8 +41,8 @@ public sealed class KvFront : ReceiveActor
         ReceiveAny(Handle);
     }
 
-    public static Props Props(StoreSettings settings, PartitionMap map, IActorRef? shardRegion = null) =>
-        Akka.Actor.Props.Create(() => new KvFront(settings, map, shardRegion));
+    public static Props Props(StoreSettings settings, PartitionMap map, IActorRef? shardRegion = null, IActorRef? membership = null) =>
+        Akka.Actor.Props.Create(() => new KvFront(settings, map, shardRegion, membership));
 
     private void Handle(object message)
     {
@@ -52,6 +55,13 @@ public sealed class KvFront : ReceiveActor
         if (_validator.Validate(request) is { } invalid)
         {
             Sender.Tell(invalid);
+            return;
+        }
+
+        if (request is IMembershipRequest)
+        {
+            if (_membership is not null) _membership.Forward(request);
+            else Sender.Tell(new KvError(ErrorCode.UnsupportedRequest, "this server is a single node, not a cluster member (start it with --seed-nodes)"));
             return;
         }
 

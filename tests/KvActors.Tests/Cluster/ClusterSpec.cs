@@ -78,6 +78,28 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_should_list_its_members_and_let_one_leave_on_request()
+    {
+        await Eventually.AssertAsync(async () =>
+        {
+            var cluster = Assert.IsType<ClusterMembers>(await _nodes[1].AskAsync(GetClusterMembers.Instance));
+            Assert.Equal(3, cluster.Members.Count);
+            Assert.All(cluster.Members, m => Assert.True(m.Status == "Up" && m.Reachable, $"{m.Address} is {m.Status}"));
+            Assert.Equal(Enumerable.Range(0, Partitions), cluster.Members.SelectMany(m => m.Partitions).Order());
+            Assert.NotNull(cluster.Leader);
+        }, Convergence, TimeSpan.FromMilliseconds(500));
+        await WriteKeysAsync(_nodes[0], 50, "m");
+
+        var leaving = _nodes[2].Address.ToString();
+        Assert.IsType<ClusterMembers>(await _nodes[0].AskAsync(new LeaveCluster(leaving)));
+        await Eventually.TrueAsync(() => _nodes[0].Cluster.State.Members.All(m => m.Address != _nodes[2].Address), Convergence);
+        await AssertKeysAsync(_nodes[1], 50, "m");
+
+        Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(await _nodes[0].AskAsync(new LeaveCluster("127.0.0.1:1"))).Code);
+        Assert.Equal(ErrorCode.InvalidArgument, Assert.IsType<KvError>(await _nodes[0].AskAsync(new DownClusterMember("not an address"))).Code);
+    }
+
+    [Fact]
     public async Task Cluster_should_hand_off_the_partitions_of_a_node_that_leaves_without_losing_a_write()
     {
         await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[2].AskAsync(new Set("probe", V("1")))), Convergence);

@@ -28,6 +28,7 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
         { new Scan(null!, null, 10), ErrorCode.InvalidArgument },
         { new Scan("p", "", 10), ErrorCode.InvalidKey },
         { "not a request", ErrorCode.UnsupportedRequest },
+        { GetClusterMembers.Instance, ErrorCode.UnsupportedRequest }, // a single node is not a cluster member
     };
 
     [Theory]
