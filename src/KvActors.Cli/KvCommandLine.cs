@@ -20,7 +20,7 @@ internal sealed class KvCommandLine(CliContext context)
 
     private readonly Option<string?> _server = new("--server")
     {
-        Description = $"Server as HOST:PORT or akka.tcp://kv@HOST:PORT (default: ${ServerVariable}, else {DefaultServer})",
+        Description = $"Server as HOST:PORT or akka.tcp://kv@HOST:PORT; several cluster nodes comma-separated (default: ${ServerVariable}, else {DefaultServer})",
         Recursive = true,
     };
 
@@ -349,7 +349,8 @@ internal sealed class KvCommandLine(CliContext context)
                 if (context.ShellClient is { } shared) return await action(shared, parse, ct);
                 var options = new KvClientOptions { LogLevel = "OFF" };
                 if (Timeout(parse) is { } timeout) options = options with { Timeout = timeout };
-                await using var client = await KvClient.ConnectAsync(ServerOf(parse), options, ct);
+                var servers = ServerOf(parse).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                await using var client = await KvClient.ConnectAsync(servers, options, ct);
                 return await action(client, parse, ct);
             }
             catch (Exception e)

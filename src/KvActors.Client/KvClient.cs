@@ -8,8 +8,10 @@ using KvActors.Protocol;
 namespace KvActors.Client;
 
 /// <summary>
-/// A connection to a KvActors server. Create one with <see cref="ConnectAsync"/>, share it between threads and
-/// calls (it owns one ActorSystem), dispose it when done. Every call ends within its timeout: with the result,
+/// A connection to a KvActors server, or to any of several cluster nodes. Create one with <see cref="ConnectAsync(string, KvClientOptions?, CancellationToken)"/>,
+/// share it between threads and calls (it owns one ActorSystem), dispose it when done. Given several servers, it
+/// uses one at a time and moves to the next when the current one cannot be reached; every cluster node serves
+/// every key. Every call ends within its timeout: with the result,
 /// a <see cref="KvException"/> subclass, or <see cref="OperationCanceledException"/> if the caller cancelled.
 /// Writes return the store revision they created.
 /// </summary>
@@ -22,18 +24,19 @@ public sealed class KvClient : IAsyncDisposable
 
     private readonly ActorSystem _system;
     private readonly KvClientOptions _options;
-    private readonly ServerConnection _connection;
+    private readonly ServerConnection[] _connections;
+    private int _current;
     private int _disposed;
 
-    private KvClient(ActorSystem system, ActorPath server, KvClientOptions options)
+    private KvClient(ActorSystem system, IReadOnlyList<ActorPath> servers, KvClientOptions options)
     {
         _system = system;
         _options = options;
-        _connection = new ServerConnection(system, server);
+        _connections = servers.Select((path, index) => new ServerConnection(system, path, index)).ToArray();
     }
 
-    /// <summary>The server's front, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>
-    public string Server => _connection.Path.ToString();
+    /// <summary>The front in use, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>
+    public string Server => _connections[Volatile.Read(ref _current)].Path.ToString();
 
     public KvClientOptions Options => _options;
 
@@ -44,19 +47,27 @@ public sealed class KvClient : IAsyncDisposable
     /// HOST must be the host name the server was configured with: remoting drops messages addressed to another name.</param>
     /// <exception cref="ArgumentException"><paramref name="server"/> is not an address, or an option is out of range.</exception>
     /// <exception cref="KvUnavailableException">The server cannot be reached within <see cref="KvClientOptions.Timeout"/>.</exception>
-    public static async Task<KvClient> ConnectAsync(string server, KvClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<KvClient> ConnectAsync(string server, KvClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync([server], options, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ConnectAsync(string, KvClientOptions?, CancellationToken)"/>, with several servers (the nodes
+    /// of one cluster): the first that answers is used, and calls move on to the next when it cannot be reached.
+    /// </summary>
+    public static async Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KvClientOptions();
+        if (servers.Count == 0) throw new ArgumentException("at least one server is needed", nameof(servers));
         if (options.Timeout <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, got {options.Timeout}", nameof(options));
         if (options.MaxValueBytes < 1) throw new ArgumentException($"MaxValueBytes must be positive, got {options.MaxValueBytes}", nameof(options));
-        var path = ServerPath.Parse(server);
+        var paths = servers.Select(ServerPath.Parse).ToArray();
 
         // Starting an ActorSystem blocks for a moment; keep that off the caller's thread.
         var system = await Task.Run(() => ActorSystem.Create(SystemName, ClientConfig.Build(options)), cancellationToken).ConfigureAwait(false);
-        var client = new KvClient(system, path, options);
+        var client = new KvClient(system, paths, options);
         try
         {
-            await client._connection.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch
@@ -265,10 +276,10 @@ public sealed class KvClient : IAsyncDisposable
         if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), limit, "timeout must be positive");
 
         var started = Stopwatch.GetTimestamp();
-        var session = await _connection.GetSessionAsync(limit, cancellationToken).ConfigureAwait(false);
+        var (connection, session) = await GetSessionAsync(limit, cancellationToken).ConfigureAwait(false);
         // One budget for the whole call: resolving the front (if needed) and the request itself.
         var remaining = limit - Stopwatch.GetElapsedTime(started);
-        if (remaining <= TimeSpan.Zero) throw _connection.Unreachable(ServerConnection.NoReplyWithin(limit));
+        if (remaining <= TimeSpan.Zero) throw connection.Unreachable(ServerConnection.NoReplyWithin(limit));
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.LostToken);
         try
@@ -277,13 +288,43 @@ public sealed class KvClient : IAsyncDisposable
         }
         catch (AskTimeoutException)
         {
-            if (_connection.IsBroken(session)) throw _connection.Unreachable(NoReplyWithin(limit, request));
+            if (connection.IsBroken(session)) throw connection.Unreachable(NoReplyWithin(limit, request));
             throw new KvTimeoutException($"no reply from {Server} within {Durations.Format(limit)}{OutcomeUnknown(request)}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw _connection.Unreachable($"connection lost while waiting for the reply{OutcomeUnknown(request)}");
+            throw connection.Unreachable($"connection lost while waiting for the reply{OutcomeUnknown(request)}");
         }
+    }
+
+    // The current server, else the others in turn, each given a fair share of the time left. A server that cannot
+    // be resolved never received the request, so moving on can never apply a write twice. (A request lost with a
+    // connection that broke after sending is not retried: its outcome is unknown, and the caller is told so.)
+    private async Task<(ServerConnection, ServerSession)> GetSessionAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var first = Volatile.Read(ref _current);
+        KvUnavailableException? last = null;
+        for (var attempt = 0; attempt < _connections.Length; attempt++)
+        {
+            var remaining = limit - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero) break;
+            var index = (first + attempt) % _connections.Length;
+            try
+            {
+                var session = await _connections[index].GetSessionAsync(remaining / (_connections.Length - attempt), cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _current, index);
+                return (_connections[index], session);
+            }
+            catch (KvUnavailableException e)
+            {
+                last = e;
+            }
+        }
+
+        throw _connections.Length == 1 || last is null
+            ? last ?? _connections[first].Unreachable(ServerConnection.NoReplyWithin(limit))
+            : new KvUnavailableException($"no server reachable (of {_connections.Length}); last: {last.Message}");
     }
 
     private static string NoReplyWithin(TimeSpan limit, IKvRequest request) =>

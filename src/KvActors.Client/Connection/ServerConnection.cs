@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace KvActors.Client.Connection;
 
 /// <summary>
-/// The client's view of its one server: resolves the front once and shares it between all calls, learns from the
+/// The client's view of one of its servers: resolves the front once and shares it between all calls, learns from the
 /// <see cref="ServerWatcher"/> when the link breaks, and then resolves again on the next call. Thread-safe.
 /// </summary>
 internal sealed class ServerConnection
@@ -24,11 +24,11 @@ internal sealed class ServerConnection
     private long _unreachableUntil;
     private string _unreachableReason = "";
 
-    public ServerConnection(ActorSystem system, ActorPath path)
+    public ServerConnection(ActorSystem system, ActorPath path, int index)
     {
         Path = path;
         _selection = system.ActorSelection(path);
-        _watcher = system.ActorOf(ServerWatcher.Props(this), "server-watcher");
+        _watcher = system.ActorOf(ServerWatcher.Props(this), $"server-watcher-{index}");
     }
 
     /// <summary>The front's address, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>

@@ -75,14 +75,42 @@ public sealed class PostgresStorage : IStorage
         {
             using var connection = new NpgsqlConnection(ConnectionString);
             connection.Open();
-            using var command = new NpgsqlCommand("SELECT 1", connection);
-            command.ExecuteScalar();
+            using var transaction = connection.BeginTransaction();
+            using var command = new NpgsqlCommand(JournalSchema, connection, transaction);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "journal")
+        {
+            throw new StorageException(
+                $"the journal in PostgreSQL database {Database} on {Host}:{Port} holds two events with the same persistence id and " +
+                "sequence number (written by two servers at once, before this check existed); resolve them by hand before starting", e);
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
             throw new StorageException($"cannot use PostgreSQL database {Database} on {Host}:{Port}: {Reason(e)}", e);
         }
     }
+
+    // The plugin's own journal table on PostgreSQL has no unique key on (persistence_id, sequence_number), so two
+    // writers of one stream (two nodes both believing they own a partition, two nodes recording the layout) would
+    // both succeed and corrupt it. The table is created here, before the plugin starts (its auto-initialize keeps an
+    // existing table), with that unique index added: the second writer's insert then fails, as it must, and the
+    // partition restarts from the journal. The advisory lock serializes nodes starting at the same moment.
+    private const string JournalSchema = """
+        SELECT pg_advisory_xact_lock(7301);
+        CREATE TABLE IF NOT EXISTS journal (
+          ordering BIGSERIAL NOT NULL CONSTRAINT "PK_journal" PRIMARY KEY,
+          created BIGINT NOT NULL,
+          deleted BOOLEAN NOT NULL,
+          persistence_id TEXT NOT NULL,
+          sequence_number BIGINT NOT NULL,
+          message BYTEA NOT NULL,
+          manifest TEXT NULL,
+          identifier INTEGER NULL,
+          writer_uuid TEXT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS journal_persistence_id_sequence_number_uq ON journal (persistence_id, sequence_number);
+        """;
 
     // PostgresException carries the server's own words; anything else (refused, timed out) is best told by its root cause.
     private static string Reason(Exception e) =>

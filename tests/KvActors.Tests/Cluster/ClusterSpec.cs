@@ -100,6 +100,23 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_given_several_nodes_should_move_on_when_its_node_dies()
+    {
+        await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[0].AskAsync(new Set("probe", V("1")))), Convergence);
+        var addresses = new[] { _nodes[2], _nodes[0] }.Select(n => $"{n.Address.Host}:{n.Address.Port}").ToArray();
+        await using var client = await KvActors.Client.KvClient.ConnectAsync(addresses, new KvActors.Client.KvClientOptions { Timeout = TimeSpan.FromSeconds(5), LogLevel = "OFF" });
+        Assert.Contains(addresses[0], client.Server);
+        await Eventually.AssertAsync(() => client.SetAsync("via-client", "1"), Convergence); // its partition may still be starting
+
+        await _nodes[2].System.Terminate();
+
+        // The call that finds the node gone moves on to the next; every later one uses that node.
+        await Eventually.AssertAsync(async () => Assert.Equal("1", (await client.GetAsync("via-client")).ToUtf8String()), Convergence);
+        Assert.Contains(addresses[1], client.Server);
+        await Eventually.AssertAsync(() => client.SetAsync("after", "2"), Convergence);
+    }
+
+    [Fact]
     public async Task Cluster_should_hand_off_the_partitions_of_a_node_that_leaves_without_losing_a_write()
     {
         await Eventually.AssertAsync(async () => Assert.IsType<Written>(await _nodes[2].AskAsync(new Set("probe", V("1")))), Convergence);
