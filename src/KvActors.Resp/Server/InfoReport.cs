@@ -12,7 +12,7 @@ namespace KvActors.Resp.Server;
 /// </summary>
 internal static class InfoReport
 {
-    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"];
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cluster", "keyspace"];
 
     // Redis's run_id: 40 hex characters, new for each server process.
     private static readonly string RunId = RandomNumberGenerator.GetHexString(40, lowercase: true);
@@ -83,6 +83,13 @@ internal static class InfoReport
                 Header(text, "Replication");
                 Field(text, "role", "master");
                 Field(text, "connected_slaves", 0);
+                break;
+            case "cluster":
+                // Not Redis Cluster's protocol (no MOVED redirects: any node serves any key), so clients stay in
+                // standalone mode; kv_partitions tells how many partitions the keys are spread over.
+                Header(text, "Cluster");
+                Field(text, "cluster_enabled", 0);
+                Field(text, "kv_partitions", store.Partitions);
                 break;
             case "keyspace":
                 // The store does not count keys with an expiry, hence expires=0.
