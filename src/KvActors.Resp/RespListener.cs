@@ -23,7 +23,7 @@ public sealed class RespListener : IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly RespServerState _server;
-    private readonly StoreClient _store;
+    private readonly IActorRef _front;
     private readonly ILoggingAdapter _log;
     private readonly ConcurrentDictionary<long, (RespConnection Connection, Task Serving)> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -36,7 +36,7 @@ public sealed class RespListener : IAsyncDisposable
     {
         _log = log;
         _server = new RespServerState(settings, clock);
-        _store = new StoreClient(front, settings.RequestTimeout);
+        _front = front;
 
         var address = IPAddress.TryParse(settings.Host, out var ip)
             ? ip
@@ -137,7 +137,7 @@ public sealed class RespListener : IAsyncDisposable
             }
 
             // Registered before it starts, so a connection that ends at once is still removed.
-            var connection = new RespConnection(client, _server, _store, _log);
+            var connection = new RespConnection(client, _server, new StoreClient(_front, _server.Settings.RequestTimeout), _log);
             var serving = new Task<Task>(() => ServeAsync(connection));
             _connections[connection.Session.Id] = (connection, serving.Unwrap());
             serving.Start(TaskScheduler.Default);
