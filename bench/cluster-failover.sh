@@ -3,6 +3,7 @@
 # every partition succeeds again through a survivor; restart the node, let it rejoin, repeat. Nodes share one
 # SQLite journal (the development setup; see README). Prints every round, then the median and the worst.
 # Usage: bench/cluster-failover.sh [ROUNDS] [PARTITIONS]     (needs redis-cli)
+#        KV_CONFIG=my.conf bench/cluster-failover.sh ...       (another HOCON file, e.g. faster failure detection)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-10}"
@@ -24,7 +25,7 @@ seeds="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 
 start() { # node
   "$SERVER" --port "${ports[$1]}" --resp-port "${resp[$1]}" --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
-    --seed-nodes "$seeds" >"$work/node$1.log" 2>&1 &
+    --seed-nodes "$seeds" ${KV_CONFIG:+--config "$KV_CONFIG"} >"$work/node$1.log" 2>&1 &
   pids[$1]=$!
 }
 
@@ -38,7 +39,7 @@ all_writable() { # node
 wait_writable() { # node seconds
   local deadline=$((SECONDS + $2))
   until all_writable "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "cluster-failover: node $1 not writable within $2 s" >&2; exit 1; }
+    [ $SECONDS -lt $deadline ] || { echo "cluster-failover: node $1 not writable within $2 s; its log ends:" >&2; tail -n 15 "$work/node$1.log" >&2; exit 1; }
   done
 }
 
