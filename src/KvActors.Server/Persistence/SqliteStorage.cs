@@ -41,6 +41,7 @@ public sealed class SqliteStorage : IStorage
     public void Prepare()
     {
         Directory.CreateDirectory(DataDirectory);
+        using var preparing = WaitForPrepareLock();
         foreach (var file in new[] { JournalFile, SnapshotFile })
         {
             CheckIntegrity(file);
@@ -62,6 +63,30 @@ public sealed class SqliteStorage : IStorage
 
         // Pooled connections would keep the files open in this process; the plugin opens its own.
         SqliteConnection.ClearAllPools();
+    }
+
+    // Cluster nodes sharing one directory may start together: one of them must not find a file the other has just
+    // created and not yet written (empty, which the integrity check rightly calls truncated). Preparing is done
+    // under an OS file lock (flock, released even on kill -9), taken in turn.
+    private FileStream WaitForPrepareLock()
+    {
+        var path = Path.Combine(DataDirectory, "PREPARE.lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
+            {
+                Thread.Sleep(50); // another server is preparing; it takes milliseconds
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageException($"cannot prepare {DataDirectory}: {path}: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>
