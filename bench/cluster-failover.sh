@@ -6,6 +6,7 @@
 #        KV_CONFIG=my.conf bench/cluster-failover.sh ...       (another HOCON file, e.g. faster failure detection)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 ROUNDS="${1:-10}"
 PARTITIONS="${2:-8}"
 PROBES=64 # keys probe0..probe63 land on every one of up to 16 partitions
@@ -19,7 +20,6 @@ declare -a pids ports resp
 cleanup() { for pid in "${pids[@]:-}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 for i in 0 1 2; do ports[$i]=$(free_port); resp[$i]=$(free_port); done
 seeds="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 

@@ -7,6 +7,7 @@
 # Writes the table to stdout and to bench/results/compare-redis.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RUNS="${1:-3}"
 REQUESTS="${2:-100000}"
 CLIENTS=50
@@ -30,7 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # Start functions set PORT and record the pid; they must not run in a $(...) subshell, or the pid is lost
 # and the server outlives the script.

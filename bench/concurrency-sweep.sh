@@ -8,6 +8,7 @@
 # bench/results/concurrency.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 REQUESTS="${1:-20000}"
 CLIENTS=(1 4 16 50 100)
 VALUE_BYTES=100
@@ -26,7 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_ready() { # port
   for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
   echo "server on port $1 did not answer PING within 30 s" >&2; exit 1

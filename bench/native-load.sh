@@ -6,6 +6,7 @@
 # Writes the table to stdout and to bench/results/native-load.md; exits 1 if any call failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 SECONDS_PER_RUN="${1:-10}"
 CALLERS=64
 KEYS=100000
@@ -27,7 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 PORT="$(free_port)"
 "$SERVER" --host 127.0.0.1 --port "$PORT" --resp-port -1 --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &

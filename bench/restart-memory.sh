@@ -10,6 +10,7 @@
 # Writes the table to stdout and to bench/results/restart-memory.md; exits 1 if a key count does not match.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 KEYS="${1:-1000000}"
 VALUE_BYTES=100
 
@@ -25,7 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now_ns() { date +%s%N; }
 rss_mib() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 dbsize() { redis-cli -p "$1" dbsize; }

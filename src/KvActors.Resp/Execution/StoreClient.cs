@@ -33,6 +33,15 @@ internal sealed class StoreClient
         _sweep = TimeProvider.System.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Whether the timeout sweep is running (it runs only while requests are outstanding).</summary>
+    internal bool IsSweeping
+    {
+        get
+        {
+            lock (_outstanding) return _sweeping;
+        }
+    }
+
     public Task<IKvReply> AskAsync(IKvRequest request)
     {
         ReplySlot slot;

@@ -227,7 +227,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        var unanswered = (_inFlight ?? []).Where(r => r.ReplyTo is not null).Select(r => r.ReplyTo!).Concat(_buffer.Drain().Select(r => r.ReplyTo));
+        var unanswered = (_inFlight ?? []).Select(r => r.ReplyTo).Concat(_buffer.Drain().Select(r => (IActorRef?)r.ReplyTo));
         foreach (var replyTo in unanswered)
         {
             Reply(replyTo, new KvError(ErrorCode.Unavailable,

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using KvActors.Protocol;
 using KvActors.Resp.Execution;
+using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -47,7 +48,7 @@ public sealed class StoreClientSpec(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal(ErrorCode.Timeout, ((KvError)await unanswered).Code);
 
         // The sweep stops when nothing is outstanding and starts again with the next request.
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => !client.IsSweeping, TimeSpan.FromSeconds(5));
         Assert.Equal(ErrorCode.Timeout, ((KvError)await client.AskAsync(new Get("c")).WaitAsync(TimeSpan.FromSeconds(5))).Code);
     }
 }
