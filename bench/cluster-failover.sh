@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Failover time of a three-node cluster on this machine: kill -9 one node (in turn), then time until a write to
-# every partition succeeds again through a survivor; restart the node, let it rejoin, repeat. Nodes share one
-# SQLite journal (the development setup; see README). Prints every round, then the median and the worst.
-# Usage: bench/cluster-failover.sh [ROUNDS] [PARTITIONS]     (needs redis-cli)
-#        KV_CONFIG=my.conf bench/cluster-failover.sh ...       (another HOCON file, e.g. faster failure detection)
+# Failover time of a three-node cluster on this machine. Each round kills one node with kill -9 (in turn) and
+# times, for every partition separately, how long until a write to it succeeds again through a survivor; the
+# round's failover time is the slowest partition's. Then the node is restarted and the round ends once it has
+# rejoined and the partitions are spread over the three nodes again, so no kill lands in a rebalance.
+# Nodes share one SQLite journal (the development setup; see README). Prints every round, then median and worst.
+# Usage: bench/cluster-failover.sh [ROUNDS] [PARTITIONS]     (needs redis-cli and jq)
+#        KV_CONFIG=my.conf bench/cluster-failover.sh ...       (another HOCON file, e.g. other failure detection)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 ROUNDS="${1:-10}"
 PARTITIONS="${2:-8}"
-PROBES=64 # keys probe0..probe63 land on every one of up to 16 partitions
 
 command -v redis-cli >/dev/null || { echo "cluster-failover: redis-cli not found (apt-get install redis-tools)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "cluster-failover: jq not found (apt-get install jq)" >&2; exit 1; }
 dotnet build -c Release src/KvActors.Host >/dev/null
+dotnet build -c Release src/KvActors.Cli >/dev/null
 SERVER=src/KvActors.Host/bin/Release/net10.0/kv-server
+KV=src/KvActors.Cli/bin/Release/net10.0/kv
 
 work="$(mktemp -d)"
 declare -a pids ports resp
@@ -25,41 +29,63 @@ seeds="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 
 start() { # node
   "$SERVER" --port "${ports[$1]}" --resp-port "${resp[$1]}" --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
-    --seed-nodes "$seeds" ${KV_CONFIG:+--config "$KV_CONFIG"} >"$work/node$1.log" 2>&1 &
+    --seed-nodes "$seeds" ${KV_CONFIG:+--config "$KV_CONFIG"} >>"$work/node$1.log" 2>&1 &
   pids[$1]=$!
 }
 
-# One pass: every probe key written through NODE, each attempt given 0.5 s.
-all_writable() { # node
-  for k in $(seq 0 $((PROBES - 1))); do
-    [ "$(timeout 0.5 redis-cli -p "${resp[$1]}" set "probe$k" x 2>/dev/null)" = "OK" ] || return 1
+# Settled: three members Up, every partition placed, spread as evenly as the shard rebalancer makes it.
+settled() {
+  "$KV" --server "$seeds" cluster members --json 2>/dev/null |
+    jq -e --argjson p "$PARTITIONS" '[.members[] | select(.status == "Up") | (.partitions | length)] as $c
+      | ($c | length) == 3 and ($c | add) == $p and (($c | max) - ($c | min)) <= 1' >/dev/null
+}
+
+wait_settled() { # seconds
+  local deadline=$((SECONDS + $1))
+  until settled; do
+    [ $SECONDS -lt $deadline ] || { echo "cluster-failover: partitions not spread over three nodes within $1 s; node logs in $work" >&2; trap - EXIT; exit 1; }
+    sleep 0.5
   done
 }
 
-wait_writable() { # node seconds
-  local deadline=$((SECONDS + $2))
-  until all_writable "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "cluster-failover: node $1 not writable within $2 s; its log ends:" >&2; tail -n 15 "$work/node$1.log" >&2; exit 1; }
+# Seconds from T0 until a write of KEY through NODE succeeds (each attempt given 0.5 s); gives up after 60 s.
+time_until_writable() { # node key t0
+  local deadline=$((SECONDS + 60))
+  until [ "$(timeout 0.5 redis-cli -p "${resp[$1]}" set "$2" x 2>/dev/null)" = "OK" ]; do
+    [ $SECONDS -lt $deadline ] || { echo "inf"; return; }
+    sleep 0.05
   done
+  echo "$(date +%s.%N) - $3" | bc
 }
 
 for i in 0 1 2; do start $i; done
-for i in 0 1 2; do wait_writable $i 120; done
+wait_settled 120
+
+# One probe key per partition (partition p owns hash slots [p*16384/P, (p+1)*16384/P)).
+declare -A probe
+for k in $(seq 0 999); do
+  slot=$(redis-cli -p "${resp[0]}" cluster keyslot "probe$k")
+  p=$((slot * PARTITIONS / 16384))
+  [ -n "${probe[$p]:-}" ] || probe[$p]="probe$k"
+  [ ${#probe[@]} -lt "$PARTITIONS" ] || break
+done
 
 times=()
 for round in $(seq 1 "$ROUNDS"); do
   victim=$(( (round - 1) % 3 )); survivor=$(( (victim + 1) % 3 ))
-  kill -9 "${pids[$victim]}"; wait "${pids[$victim]}" 2>/dev/null || true
   t0=$(date +%s.%N)
-  wait_writable $survivor 120
-  t=$(echo "$(date +%s.%N) - $t0" | bc)
+  kill -9 "${pids[$victim]}"; wait "${pids[$victim]}" 2>/dev/null || true
+  for p in "${!probe[@]}"; do time_until_writable "$survivor" "${probe[$p]}" "$t0" >"$work/p$p" & done
+  wait $(jobs -p | grep -v -x -e "${pids[0]}" -e "${pids[1]}" -e "${pids[2]}") 2>/dev/null || true
+  t=$(cat "$work"/p* | sort -g | tail -n 1)
+  [ "$t" != inf ] || { echo "cluster-failover: a partition was not writable within 60 s; node logs in $work" >&2; trap - EXIT; exit 1; }
   times+=("$t")
   printf 'round %2d: killed node %d, every partition writable again through node %d after %.2f s\n' "$round" "$victim" "$survivor" "$t"
   start $victim
-  wait_writable $victim 120
+  wait_settled 120
 done
 
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+sorted=($(printf '%s\n' "${times[@]}" | sort -g))
 n=${#sorted[@]}
 printf 'failover over %d kills (%d partitions, 3 nodes): median %.2f s, worst %.2f s (target <= 5 s)\n' \
   "$n" "$PARTITIONS" "${sorted[$((n / 2))]}" "${sorted[$((n - 1))]}"

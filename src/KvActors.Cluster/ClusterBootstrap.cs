@@ -47,6 +47,8 @@ public static class ClusterBootstrap
             ClusterShardingSettings.Create(system),
             new PartitionMessageExtractor());
         system.ActorOf(PartitionStarter.Props(region, map.Count), "partition-starter");
+        if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
+            system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
         var membership = system.ActorOf(MembershipActor.Props(region), "membership");
         return system.ActorOf(KvFront.Props(store, map, region, membership), KvFront.Name);
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Akka.Actor;
 using Akka.Cluster;
 using KvActors.Protocol;
 using KvActors.Server.Partitioning;
@@ -143,22 +144,55 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cluster_should_down_a_crashed_node_and_recover_its_partitions_on_the_survivors()
+    public async Task Cluster_should_down_a_node_whose_process_is_gone_before_it_even_turns_unreachable()
+    {
+        var events = ClusterEventLog.Record(_nodes[0].System);
+        var crashed = await CrashAndRecoverAsync();
+
+        // The dead-process detector found its port refusing connections and downed it at once; the failure
+        // detector's verdict (unreachable) came later, and only then could Akka remove it.
+        var first = events.FirstAbout(crashed, typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.UnreachableMember));
+        Assert.IsType<ClusterEvent.MemberDowned>(first);
+    }
+
+    [Fact]
+    public async Task Cluster_should_down_a_silent_node_by_the_split_brain_resolver()
+    {
+        // Without the dead-process detector a crash looks like a node cut off by the network: nothing refuses, it
+        // only falls silent. The failure detector marks it unreachable, and keep-majority downs it.
+        foreach (var node in _nodes) await StopDeadProcessDetectorAsync(node);
+        var events = ClusterEventLog.Record(_nodes[0].System);
+        var crashed = await CrashAndRecoverAsync();
+
+        var first = events.FirstAbout(crashed, typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.UnreachableMember));
+        Assert.IsType<ClusterEvent.UnreachableMember>(first);
+        Assert.NotNull(events.FirstAbout(crashed, typeof(ClusterEvent.MemberDowned)));
+    }
+
+    private static async Task StopDeadProcessDetectorAsync(ClusterNode node)
+    {
+        var detector = await node.System.ActorSelection("/user/dead-process-detector").ResolveOne(TimeSpan.FromSeconds(3));
+        await detector.GracefulStop(TimeSpan.FromSeconds(3));
+    }
+
+    /// <summary>
+    /// Crashes node 2 (its system stops without leaving: coordinated shutdown is off) and checks its partitions
+    /// recover on the survivors with every write made before.
+    /// </summary>
+    private async Task<Address> CrashAndRecoverAsync()
     {
         await WriteKeysAsync(_nodes[0], 150, "c");
         await Eventually.AssertAsync(async () => Assert.NotEmpty(await _nodes[2].HostedPartitionsAsync()), Convergence);
 
-        // A crash, not a leave: the node's system stops without telling anyone (coordinated shutdown is off).
         var crashed = _nodes[2];
         var started = DateTime.UtcNow;
         await crashed.System.Terminate();
 
-        // The failure detector marks it unreachable, the split brain resolver (keep-majority) downs it, and its
-        // partitions restart on the survivors from the shared journal.
         await Eventually.TrueAsync(() => _nodes[0].Cluster.State.Members.All(m => m.Address != crashed.Address), Convergence);
         await Eventually.AssertAsync(async () => await AssertKeysAsync(_nodes[1], 150, "c"), Convergence, TimeSpan.FromMilliseconds(200));
         output.WriteLine($"crashed node removed and its keys readable again after {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
         await WriteKeysAsync(_nodes[0], 50, "after");
         await AssertKeysAsync(_nodes[1], 50, "after");
+        return crashed.Address;
     }
 }
