@@ -43,9 +43,32 @@ internal static class JsonFormat
         json.WriteString("dataDirectory", stats.DataDirectory);
         json.WriteNumber("uptimeSeconds", Math.Round(stats.Uptime.TotalSeconds, 3));
         json.WriteNumber("partitions", stats.Partitions);
+        json.WriteString("node", stats.Node);
+        json.WriteBoolean("clusterEnabled", stats.Cluster is not null);
+        if (stats.Cluster is { } cluster)
+        {
+            json.WritePropertyName("cluster");
+            WriteMembers(json, cluster);
+        }
+
+        json.WriteStartArray("nodePartitions");
+        foreach (var r in stats.Recoveries) json.WriteNumberValue(r.Partition);
+        json.WriteEndArray();
+        json.WriteStartArray("recoveries");
+        foreach (var r in stats.Recoveries)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("partition", r.Partition);
+            json.WriteString("startedAt", r.StartedAt.UtcDateTime);
+            json.WriteNumber("recoveryMs", Math.Round(r.Duration.TotalMilliseconds, 3));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 
+    /// <summary>{"leader","members":[{"address","status","reachable","roles","partitions"}]}</summary>
     public static void WriteMembers(Utf8JsonWriter json, ClusterMembers cluster)
     {
         json.WriteStartObject();

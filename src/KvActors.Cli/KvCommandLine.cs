@@ -279,7 +279,8 @@ internal sealed class KvCommandLine(CliContext context)
 
     private Command StatsCommand()
     {
-        var command = new Command("stats", "Print the store's counters: keys, revision, journal and snapshot sequence, data directory, uptime");
+        var command = new Command("stats",
+            "Print the store's counters (keys, revision, journal and snapshot sequence, data directory, uptime) and the node's: cluster members, partitions hosted, their recovery times");
         SetAction(command, async (client, parse, ct) =>
         {
             var stats = await client.GetStatsAsync(Timeout(parse), ct);
@@ -289,13 +290,7 @@ internal sealed class KvCommandLine(CliContext context)
                 return ExitCodes.Success;
             }
 
-            context.Output.WriteLine($"keys: {stats.Keys}");
-            context.Output.WriteLine($"revision: {stats.Revision}");
-            context.Output.WriteLine($"journal sequence: {stats.JournalSequenceNr}");
-            context.Output.WriteLine($"snapshot sequence: {stats.SnapshotSequenceNr}");
-            context.Output.WriteLine($"data dir: {stats.DataDirectory}");
-            context.Output.WriteLine($"uptime: {TimeSpan.FromSeconds(Math.Floor(stats.Uptime.TotalSeconds)):c}");
-            context.Output.WriteLine($"partitions: {stats.Partitions}");
+            foreach (var line in TextFormat.StatsLines(stats)) context.Output.WriteLine(line);
             return ExitCodes.Success;
         });
         return command;
@@ -323,12 +318,7 @@ internal sealed class KvCommandLine(CliContext context)
             return ExitCodes.Success;
         }
 
-        foreach (var m in cluster.Members)
-        {
-            var leader = m.Address == cluster.Leader ? " leader" : "";
-            var roles = m.Roles.Count > 0 ? string.Join(",", m.Roles) : "-";
-            context.Output.WriteLine($"{m.Address} {m.Status}{leader} {(m.Reachable ? "reachable" : "UNREACHABLE")} roles:{roles} partitions:{string.Join(",", m.Partitions)}");
-        }
+        foreach (var m in cluster.Members) context.Output.WriteLine(TextFormat.MemberLine(m, cluster.Leader));
 
         return ExitCodes.Success;
     }

@@ -9,9 +9,10 @@ namespace KvActors.Client;
 
 /// <summary>
 /// A connection to a KvActors server, or to any of several cluster nodes. Create one with <see cref="ConnectAsync(string, KvClientOptions?, CancellationToken)"/>,
-/// share it between threads and calls (it owns one ActorSystem), dispose it when done. Given several servers, it
-/// uses one at a time and moves to the next when the current one cannot be reached; every cluster node serves
-/// every key. Every call ends within its timeout: with the result,
+/// share it between threads and calls (it owns one ActorSystem), dispose it when done. It uses one server at a time
+/// and moves to the next when the current one cannot be reached; every cluster node serves every key. Besides the
+/// servers it was given it learns the cluster's members from the node it uses (<see cref="KvClientOptions.MembershipRefresh"/>),
+/// so one reachable address is enough to find the others. Every call ends within its timeout: with the result,
 /// a <see cref="KvException"/> subclass, or <see cref="OperationCanceledException"/> if the caller cancelled.
 /// Writes return the store revision they created.
 /// </summary>
@@ -24,19 +25,25 @@ public sealed class KvClient : IAsyncDisposable
 
     private readonly ActorSystem _system;
     private readonly KvClientOptions _options;
-    private readonly ServerConnection[] _connections;
-    private int _current;
+    private readonly ServerList _servers;
+    private readonly MemberDiscovery? _discovery;
     private int _disposed;
 
     private KvClient(ActorSystem system, IReadOnlyList<ActorPath> servers, KvClientOptions options)
     {
         _system = system;
         _options = options;
-        _connections = servers.Select((path, index) => new ServerConnection(system, path, index)).ToArray();
+        _servers = new ServerList(system, servers);
+        if (options.MembershipRefresh != TimeSpan.Zero) _discovery = new MemberDiscovery();
     }
 
     /// <summary>The front in use, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>
-    public string Server => _connections[Volatile.Read(ref _current)].Path.ToString();
+    public string Server => _servers.Current.Path.ToString();
+
+    /// <summary>
+    /// The fronts this client may use: the servers it was given, then the cluster members it learned are Up.
+    /// </summary>
+    public IReadOnlyList<string> Servers => _servers.All.Select(c => c.Path.ToString()).ToArray();
 
     public KvClientOptions Options => _options;
 
@@ -53,6 +60,7 @@ public sealed class KvClient : IAsyncDisposable
     /// <summary>
     /// Like <see cref="ConnectAsync(string, KvClientOptions?, CancellationToken)"/>, with several servers (the nodes
     /// of one cluster): the first that answers is used, and calls move on to the next when it cannot be reached.
+    /// The Up members learned from the cluster join these servers (<see cref="KvClientOptions.MembershipRefresh"/>).
     /// </summary>
     public static async Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -60,6 +68,8 @@ public sealed class KvClient : IAsyncDisposable
         if (servers.Count == 0) throw new ArgumentException("at least one server is needed", nameof(servers));
         if (options.Timeout <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, got {options.Timeout}", nameof(options));
         if (options.MaxValueBytes < 1) throw new ArgumentException($"MaxValueBytes must be positive, got {options.MaxValueBytes}", nameof(options));
+        if (options.MembershipRefresh < TimeSpan.Zero && options.MembershipRefresh != Timeout.InfiniteTimeSpan)
+            throw new ArgumentException($"MembershipRefresh must be positive, zero or infinite, got {options.MembershipRefresh}", nameof(options));
         var paths = servers.Select(ServerPath.Parse).ToArray();
 
         // Starting an ActorSystem blocks for a moment; keep that off the caller's thread.
@@ -68,6 +78,7 @@ public sealed class KvClient : IAsyncDisposable
         try
         {
             await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            client._discovery?.Start(ct => client.GetClusterMembersAsync(cancellationToken: ct), client._servers.Learn, options.MembershipRefresh);
             return client;
         }
         catch
@@ -258,6 +269,7 @@ public sealed class KvClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_discovery is not null) await _discovery.DisposeAsync().ConfigureAwait(false);
         try
         {
             await _system.Terminate().WaitAsync(ShutdownTimeout).ConfigureAwait(false);
@@ -300,21 +312,22 @@ public sealed class KvClient : IAsyncDisposable
     // The current server, else the others in turn, each given a fair share of the time left. A server that cannot
     // be resolved never received the request, so moving on can never apply a write twice. (A request lost with a
     // connection that broke after sending is not retried: its outcome is unknown, and the caller is told so.)
+    // Having moved, the client asks its new node for the members at once: a move suggests the cluster has changed.
     private async Task<(ServerConnection, ServerSession)> GetSessionAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var first = Volatile.Read(ref _current);
+        var (connections, first) = _servers.StartingWithCurrent();
         KvUnavailableException? last = null;
-        for (var attempt = 0; attempt < _connections.Length; attempt++)
+        for (var attempt = 0; attempt < connections.Count; attempt++)
         {
             var remaining = limit - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero) break;
-            var index = (first + attempt) % _connections.Length;
+            var connection = connections[(first + attempt) % connections.Count];
             try
             {
-                var session = await _connections[index].GetSessionAsync(remaining / (_connections.Length - attempt), cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _current, index);
-                return (_connections[index], session);
+                var session = await connection.GetSessionAsync(remaining / (connections.Count - attempt), cancellationToken).ConfigureAwait(false);
+                if (_servers.Use(connection)) _discovery?.RefreshSoon();
+                return (connection, session);
             }
             catch (KvUnavailableException e)
             {
@@ -322,9 +335,9 @@ public sealed class KvClient : IAsyncDisposable
             }
         }
 
-        throw _connections.Length == 1 || last is null
-            ? last ?? _connections[first].Unreachable(ServerConnection.NoReplyWithin(limit))
-            : new KvUnavailableException($"no server reachable (of {_connections.Length}); last: {last.Message}");
+        throw connections.Count == 1 || last is null
+            ? last ?? connections[first].Unreachable(ServerConnection.NoReplyWithin(limit))
+            : new KvUnavailableException($"no server reachable (of {connections.Count}); last: {last.Message}");
     }
 
     private static string NoReplyWithin(TimeSpan limit, IKvRequest request) =>

@@ -23,6 +23,15 @@ public sealed record KvClientOptions
     /// </summary>
     public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
 
+    /// <summary>
+    /// How often the client asks the node it uses for the cluster's members, and adds the Up members to the servers
+    /// it may fail over to (it also asks right after connecting and after moving to another node). Servers given to
+    /// <see cref="KvClient.ConnectAsync(IReadOnlyList{string}, KvClientOptions?, CancellationToken)"/> are always kept.
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: only after connecting and moving; <see cref="TimeSpan.Zero"/>: never
+    /// (use the given servers only). A single-node server ends the asking by itself.
+    /// </summary>
+    public TimeSpan MembershipRefresh { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Akka log level (OFF, ERROR, WARNING, INFO, DEBUG). Log lines go to standard error, never to standard output.</summary>
     public string LogLevel { get; init; } = "WARNING";
 }

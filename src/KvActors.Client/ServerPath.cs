@@ -3,7 +3,10 @@ using Akka.Actor;
 
 namespace KvActors.Client;
 
-/// <summary>Turns what a user types (<c>HOST:PORT</c> or an <c>akka.tcp://</c> address) into the front's actor path.</summary>
+/// <summary>
+/// Turns what a user types (<c>HOST:PORT</c> or an <c>akka.tcp://</c> address), or a cluster member's address, into
+/// the front's actor path. Both end up in one canonical form, so a member the user also named is one server.
+/// </summary>
 internal static class ServerPath
 {
     private const string FrontPath = "/user/kv";
@@ -17,6 +20,18 @@ internal static class ServerPath
         if (!ActorPath.TryParse(path, out var parsed) || parsed.Address.Host is null || parsed.Address.Port is null)
             throw new ArgumentException($"'{server}' is not a server address (expected HOST:PORT or akka.tcp://kv@HOST:PORT)", nameof(server));
         return parsed;
+    }
+
+    /// <summary>
+    /// The front of a cluster member from its remoting address as the cluster reports it
+    /// (<c>akka.tcp://kv@HOST:PORT</c>); null if the text is not such an address.
+    /// </summary>
+    public static ActorPath? FromMemberAddress(string address)
+    {
+        if (!Address.TryParse(address, out var parsed, out var path) || parsed.Host is null || parsed.Port is null
+            || path is not ("" or "/"))
+            return null;
+        return ActorPath.Parse(parsed + FrontPath);
     }
 
     // An address without a path means the server's front.

@@ -38,7 +38,11 @@ public sealed record KvEntry(string Key, byte[] Value, long Revision, long? Expi
 /// </summary>
 public sealed record ScanPage(IReadOnlyList<KvEntry> Entries, string? NextCursor, long StoreRevision) : IKvReply;
 
-/// <summary>Counters of one store partition. <paramref name="Keys"/> may include expired keys not yet swept.</summary>
+/// <summary>
+/// Counters of the store (summed over its partitions). <paramref name="Keys"/> may include expired keys not yet
+/// swept. The front that answers adds what it knows about itself: its <see cref="Node"/>, the partitions it hosts
+/// (<see cref="Recoveries"/>) and, on a cluster node, the membership (<see cref="Cluster"/>).
+/// </summary>
 public sealed record StoreStats(
     long Keys,
     long Revision,
@@ -46,7 +50,23 @@ public sealed record StoreStats(
     long SnapshotSequenceNr,
     string DataDirectory,
     TimeSpan Uptime,
-    int Partitions = 1) : IKvReply;
+    int Partitions = 1) : IKvReply
+{
+    /// <summary>The answering node's address (akka.tcp://kv@HOST:PORT); empty from a server that predates it.</summary>
+    public string Node { get; init; } = "";
+
+    /// <summary>The partitions hosted on the answering node and how each last recovered, by partition number.</summary>
+    public IReadOnlyList<PartitionRecovery> Recoveries { get; init; } = [];
+
+    /// <summary>The membership as the answering node sees it; null on a single node.</summary>
+    public ClusterMembers? Cluster { get; init; }
+}
+
+/// <summary>
+/// How a partition's store last started on <paramref name="Node"/>: when, and how long it took to recover its state
+/// from the journal (snapshot and events) until it served requests.
+/// </summary>
+public sealed record PartitionRecovery(int Partition, string Node, DateTimeOffset StartedAt, TimeSpan Duration);
 
 /// <summary>A request failed; nothing was changed unless <see cref="ErrorCode.Timeout"/> (outcome unknown).</summary>
 public sealed record KvError(ErrorCode Code, string Message) : IKvReply;

@@ -18,7 +18,7 @@ internal sealed class KvShell(CliContext context, KvClient client, string server
           del KEY [--expect-revision N]            delete
           exists KEY                               true or false
           scan [PREFIX] [--limit N]                keys and revisions, in order
-          stats                                    store counters
+          stats                                    store counters; this node's members, partitions, recovery times
           history                                  the commands typed so far
           help                                     this text
           quit, exit                               leave

@@ -24,11 +24,12 @@ internal sealed class ServerConnection
     private long _unreachableUntil;
     private string _unreachableReason = "";
 
-    public ServerConnection(ActorSystem system, ActorPath path, int index)
+    /// <param name="id">Unique among the client's connections (it names the watcher actor).</param>
+    public ServerConnection(ActorSystem system, ActorPath path, int id)
     {
         Path = path;
         _selection = system.ActorSelection(path);
-        _watcher = system.ActorOf(ServerWatcher.Props(this), $"server-watcher-{index}");
+        _watcher = system.ActorOf(ServerWatcher.Props(this), $"server-watcher-{id}");
     }
 
     /// <summary>The front's address, <c>akka.tcp://kv@HOST:PORT/user/kv</c>.</summary>
@@ -63,6 +64,12 @@ internal sealed class ServerConnection
     {
         lock (_lock) return session.IsLost || Stopwatch.GetTimestamp() < _unreachableUntil;
     }
+
+    /// <summary>
+    /// Stops watching the server, for a cluster member the client no longer uses. Calls still waiting on it keep
+    /// their reply or their timeout.
+    /// </summary>
+    public void Close() => _watcher.Tell(PoisonPill.Instance);
 
     public KvUnavailableException Unreachable(string reason) => new($"server {Path} is unreachable ({reason})");
 

@@ -32,16 +32,7 @@ public sealed partial class KvSerializer
         RandomKeyResult m => m.Key is null ? new RandomKeyReply() : new RandomKeyReply { Key = m.Key },
         BatchResult m => ToProto(m),
         ScanPage m => ToProto(m),
-        StoreStats m => new StatsReply
-        {
-            Keys = m.Keys,
-            Revision = m.Revision,
-            JournalSequenceNr = m.JournalSequenceNr,
-            SnapshotSequenceNr = m.SnapshotSequenceNr,
-            DataDirectory = m.DataDirectory,
-            UptimeMs = (long)m.Uptime.TotalMilliseconds,
-            Partitions = m.Partitions,
-        },
+        StoreStats m => ToProto(m),
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
         ClusterMembers m => ToProto(m),
         _ => null,
@@ -138,9 +129,44 @@ public sealed partial class KvSerializer
         m.Members.Select(i => new ClusterMember(i.Address, i.Status, i.Roles.ToArray(), i.Reachable, i.Partitions.ToArray())).ToArray(),
         m.HasLeader ? m.Leader : null);
 
+    private static StatsReply ToProto(StoreStats m)
+    {
+        var proto = new StatsReply
+        {
+            Keys = m.Keys,
+            Revision = m.Revision,
+            JournalSequenceNr = m.JournalSequenceNr,
+            SnapshotSequenceNr = m.SnapshotSequenceNr,
+            DataDirectory = m.DataDirectory,
+            UptimeMs = (long)m.Uptime.TotalMilliseconds,
+            Partitions = m.Partitions,
+            Node = m.Node,
+        };
+        foreach (var r in m.Recoveries)
+        {
+            proto.Recoveries.Add(new PartitionRecoveryInfo
+            {
+                Partition = r.Partition,
+                Node = r.Node,
+                StartedAtUnixMs = r.StartedAt.ToUnixTimeMilliseconds(),
+                DurationUs = r.Duration.Ticks / TimeSpan.TicksPerMicrosecond,
+            });
+        }
+
+        if (m.Cluster is { } cluster) proto.Cluster = ToProto(cluster);
+        return proto;
+    }
+
     private static StoreStats FromProto(StatsReply m) => new(
         m.Keys, m.Revision, m.JournalSequenceNr, m.SnapshotSequenceNr, m.DataDirectory,
-        TimeSpan.FromMilliseconds(m.UptimeMs), Math.Max(1, m.Partitions));
+        TimeSpan.FromMilliseconds(m.UptimeMs), Math.Max(1, m.Partitions))
+    {
+        Node = m.Node,
+        Recoveries = m.Recoveries.Select(r => new PartitionRecovery(
+            r.Partition, r.Node, DateTimeOffset.FromUnixTimeMilliseconds(r.StartedAtUnixMs),
+            TimeSpan.FromMicroseconds(r.DurationUs))).ToArray(),
+        Cluster = m.Cluster is { } cluster ? FromProto(cluster) : null,
+    };
 
     // An unknown code from a newer server is still an error; keep its number visible in the message.
     private static KvError FromProto(ErrorReply m) => Enum.IsDefined(typeof(ErrorCode), m.Code)

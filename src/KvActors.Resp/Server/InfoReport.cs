@@ -85,17 +85,43 @@ internal static class InfoReport
                 Field(text, "connected_slaves", 0);
                 break;
             case "cluster":
-                // Not Redis Cluster's protocol (no MOVED redirects: any node serves any key), so clients stay in
-                // standalone mode; kv_partitions tells how many partitions the keys are spread over.
-                Header(text, "Cluster");
-                Field(text, "cluster_enabled", 0);
-                Field(text, "kv_partitions", store.Partitions);
+                AppendCluster(text, store);
                 break;
             case "keyspace":
                 // The store does not count keys with an expiry, hence expires=0.
                 Header(text, "Keyspace");
                 text.Append("db0:keys=").Append(store.Keys).Append(",expires=0,avg_ttl=0\r\n");
                 break;
+        }
+    }
+
+    // cluster_enabled is always 0: clients read 1 as "speak Redis Cluster's protocol" (CLUSTER SLOTS, MOVED), which
+    // we do not, and need not: any node serves any key. Whether this node is a KvActors cluster member is
+    // kv_cluster_mode. Then the kv_* fields: the members (one Redis-INFO-style line each, as Redis's slave0:...), the partitions this
+    // node hosts and how long each took to recover from the journal when it last started (a single node hosts all).
+    private static void AppendCluster(StringBuilder text, StoreStats store)
+    {
+        Header(text, "Cluster");
+        Field(text, "cluster_enabled", 0);
+        Field(text, "kv_cluster_mode", store.Cluster is null ? 0 : 1);
+        Field(text, "kv_partitions", store.Partitions);
+        Field(text, "kv_node", store.Node);
+        if (store.Cluster is { } cluster)
+        {
+            Field(text, "kv_cluster_members", cluster.Members.Count);
+            for (var i = 0; i < cluster.Members.Count; i++)
+            {
+                var member = cluster.Members[i];
+                Field(text, $"kv_member{i}", FormattableString.Invariant(
+                    $"address={member.Address},status={member.Status},reachable={(member.Reachable ? 1 : 0)},partitions={member.Partitions.Count}"));
+            }
+        }
+
+        Field(text, "kv_node_partitions", string.Join(",", store.Recoveries.Select(r => r.Partition)));
+        foreach (var recovery in store.Recoveries)
+        {
+            Field(text, $"kv_partition{recovery.Partition}", FormattableString.Invariant(
+                $"recovery_ms={(long)recovery.Duration.TotalMilliseconds},started_at_ms={recovery.StartedAt.ToUnixTimeMilliseconds()}"));
         }
     }
 

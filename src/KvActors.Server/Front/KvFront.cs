@@ -10,7 +10,8 @@ namespace KvActors.Server.Front;
 /// The entry point at <c>/user/kv</c>, local or over Akka.Remote, for the native client and the RESP listener alike.
 /// Validates each request, then routes it by key (<see cref="RequestRouter"/>) to the <see cref="PartitionHost"/>
 /// of its partition, forwarding with the caller as sender so the reply goes straight back. Requests that span
-/// partitions are scattered and their replies merged here.
+/// partitions are scattered and their replies merged here; stats get this node's own part added (its partitions,
+/// their recovery times, the cluster membership).
 /// The partitions are this actor's children on a single node, or entities of a shard region spread over the
 /// cluster (<see cref="IPartitions"/>); routing is the same either way.
 /// </summary>
@@ -25,12 +26,14 @@ public sealed class KvFront : ReceiveActor
     private readonly RequestRouter _router;
     private readonly IPartitions _partitions;
     private readonly IActorRef? _membership;
+    private readonly string _node;
 
     /// <param name="shardRegion">The region hosting the partitions in a cluster; null to host them here.</param>
     /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
     public KvFront(StoreSettings settings, PartitionMap map, IActorRef? shardRegion, IActorRef? membership)
     {
         _membership = membership;
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _validator = new RequestValidator(settings.Limits);
         _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
         _partitions = shardRegion is not null
@@ -65,7 +68,14 @@ public sealed class KvFront : ReceiveActor
             return;
         }
 
-        switch (_router.Plan(request))
+        var route = _router.Plan(request);
+        if (request is GetStats)
+        {
+            StatsAsync(route).PipeTo(Sender);
+            return;
+        }
+
+        switch (route)
         {
             case Route.ToPartition to:
                 _partitions.Tell(to.Partition, request, Sender);
@@ -85,6 +95,36 @@ public sealed class KvFront : ReceiveActor
     {
         var replies = await Task.WhenAll(scatter.Parts.Select(part => AskPartAsync(part.Partition, part.Request)));
         return scatter.Gather(replies);
+    }
+
+    // Stats also describe the node that answers: the partitions it hosts (each store reports where it runs), how
+    // they recovered, and in a cluster the membership. The partitions are asked first, before this returns.
+    private async Task<IKvReply> StatsAsync(Route route)
+    {
+        var storeReply = route is Route.Scatter scatter ? ScatterAsync(scatter) : AskPartAsync(((Route.ToPartition)route).Partition, GetStats.Instance);
+        var membersReply = _membership is null ? Task.FromResult<IKvReply?>(null) : AskMembershipAsync(_membership);
+        var store = await storeReply;
+        if (store is not StoreStats stats) return store;
+        var members = await membersReply;
+        if (members is KvError error) return error;
+        return stats with
+        {
+            Node = _node,
+            Recoveries = stats.Recoveries.Where(r => r.Node == _node).ToArray(),
+            Cluster = members as ClusterMembers,
+        };
+    }
+
+    private static async Task<IKvReply?> AskMembershipAsync(IActorRef membership)
+    {
+        try
+        {
+            return await membership.Ask<IKvReply>(GetClusterMembers.Instance, PartTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return new KvError(ErrorCode.Timeout, $"the cluster membership did not answer within {PartTimeout.TotalSeconds:0}s");
+        }
     }
 
     private async Task<IKvReply> AskPartAsync(int partition, IKvRequest request)

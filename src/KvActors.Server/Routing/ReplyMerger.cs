@@ -67,7 +67,10 @@ internal static class ReplyMerger
             stats.Sum(s => s.SnapshotSequenceNr),
             stats[0].DataDirectory,
             stats.Max(s => s.Uptime),
-            stats.Length);
+            stats.Length)
+        {
+            Recoveries = stats.SelectMany(s => s.Recoveries).OrderBy(r => r.Partition).ToArray(),
+        };
     }
 
     /// <summary>Each partition offers one of its keys; the seed picks among those that have one.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -28,6 +29,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private readonly KvStateMachine _machine;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _startedAt = DateTime.UtcNow;
+
+    // Recovery runs from the actor's start (persistence begins recovering in PreStart) to RecoveryCompleted.
+    private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
+    private PartitionRecovery? _recovery;
 
     private readonly GroupCommitBuffer _buffer = new();
     private readonly Action<ChangeSet> _onGroupDurable;
@@ -97,8 +102,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         _durableSequenceNr = LastSequenceNr;
-        _log.Info("Partition {0} recovered: {1} keys at revision {2} (journal sequence {3}, snapshot {4})",
-            _settings.PartitionId, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
+        var node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        _recovery = new PartitionRecovery(_settings.PartitionId, node, _startedAt, Stopwatch.GetElapsedTime(_startedTimestamp));
+        _log.Info("Partition {0} recovered in {1:0.###}s: {2} keys at revision {3} (journal sequence {4}, snapshot {5})",
+            _settings.PartitionId, _recovery.Duration.TotalSeconds, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
     }
@@ -205,9 +212,14 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         MaybeSnapshot(); // writes that passed the interval while this snapshot was saving and compacting
     }
 
+    // Commands are only handled after recovery, so _recovery is set by then.
     private StoreStats Stats() => new(
         _machine.Count, _machine.Revision, _durableSequenceNr, _snapshotSequenceNr, _settings.DataDirectory,
-        DateTime.UtcNow - _startedAt);
+        DateTime.UtcNow - _startedAt)
+    {
+        Node = _recovery!.Node,
+        Recoveries = [_recovery],
+    };
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {

@@ -1,7 +1,10 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Cluster;
+using KvActors.Client;
 using KvActors.Protocol;
+using KvActors.Resp;
 using KvActors.Server.Partitioning;
 using KvActors.Tests.Infrastructure;
 using Xunit;
@@ -48,6 +51,10 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string HostAndPort(ClusterNode node) => $"{node.Address.Host}:{node.Address.Port}";
+
+    private static string FrontOf(ClusterNode node) => $"akka.tcp://kv@{HostAndPort(node)}/user/kv";
 
     private static async Task WriteKeysAsync(ClusterNode node, int count, string prefix)
     {
@@ -125,6 +132,67 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.AssertAsync(async () => Assert.Equal("1", (await client.GetAsync("via-client")).ToUtf8String()), Convergence);
         Assert.Contains(addresses[1], client.Server);
         await Eventually.AssertAsync(() => client.SetAsync("after", "2"), Convergence);
+    }
+
+    [Fact]
+    public async Task Client_given_one_node_should_learn_the_others_and_keep_working_when_that_node_dies()
+    {
+        var given = _nodes[2];
+        // A short refresh only so that a first ask slowed down by a busy machine is retried well within the wait.
+        var options = new KvClientOptions { Timeout = TimeSpan.FromSeconds(5), LogLevel = "OFF", MembershipRefresh = TimeSpan.FromSeconds(2) };
+        await using var client = await KvClient.ConnectAsync([HostAndPort(given)], options);
+
+        // Right after connecting it asks the node for the members; the given node stays first.
+        await Eventually.TrueAsync(() => client.Servers.Count == 3, Convergence);
+        Assert.Equal(FrontOf(given), client.Servers[0]);
+        Assert.Equal(_nodes.Select(FrontOf).Order(), client.Servers.Order());
+        await Eventually.AssertAsync(() => client.SetAsync("learned", "1"), Convergence); // its partition may still be starting
+
+        await given.System.Terminate();
+
+        // The only node it was given is gone; it moves on to a member it learned.
+        await Eventually.AssertAsync(async () => Assert.Equal("1", (await client.GetAsync("learned")).ToUtf8String()), Convergence);
+        Assert.NotEqual(FrontOf(given), client.Server);
+        await Eventually.AssertAsync(() => client.SetAsync("after", "2"), Convergence);
+        Assert.Contains(FrontOf(given), client.Servers); // a given server is never dropped
+    }
+
+    [Fact]
+    public async Task Info_and_stats_should_show_the_members_and_which_node_hosts_and_recovered_each_partition()
+    {
+        var node = _nodes[1];
+        await using var listener = RespListener.Start(node.System, node.Front, new RespSettings { Host = "127.0.0.1", Port = 0 });
+        await using var redis = await RawRespClient.ConnectAsync(listener.EndPoint);
+        await using var client = await KvClient.ConnectAsync(HostAndPort(_nodes[0]), new KvClientOptions { Timeout = TimeSpan.FromSeconds(10), LogLevel = "OFF" });
+
+        await Eventually.AssertAsync(async () =>
+        {
+            // INFO through one node: three members Up, the partitions this node hosts, the recovery time of each.
+            var info = InfoFields.Parse(await redis.CallAsync("INFO", "cluster"));
+            var hosted = (await node.HostedPartitionsAsync()).Select(int.Parse).Order().ToArray();
+            output.WriteLine($"{node.Address} hosts {string.Join(",", hosted)}; INFO says {info["kv_node_partitions"]}");
+            Assert.Equal("0", info["cluster_enabled"]);
+            Assert.Equal("1", info["kv_cluster_mode"]);
+            Assert.Equal(node.Address.ToString(), info["kv_node"]);
+            Assert.Equal("3", info["kv_cluster_members"]);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.Contains(",status=Up,reachable=1,", info[$"kv_member{i}"]));
+            Assert.NotEmpty(hosted);
+            Assert.Equal(string.Join(",", hosted), info["kv_node_partitions"]);
+            Assert.Equal(hosted.Select(p => $"kv_partition{p}"), info.Keys.Where(k => Regex.IsMatch(k, @"^kv_partition\d+$")));
+            Assert.All(hosted, p => Assert.Matches(@"^recovery_ms=\d+,started_at_ms=\d+$", info[$"kv_partition{p}"]));
+
+            // Stats through every node: each partition's recovery is reported by exactly one node, the one hosting it.
+            var stats = await Task.WhenAll(_nodes.Select(async n => Assert.IsType<StoreStats>(await n.AskAsync(GetStats.Instance))));
+            Assert.All(stats, s => Assert.Equal(3, s.Cluster?.Members.Count));
+            Assert.All(stats, s => Assert.All(s.Recoveries, r => Assert.Equal(s.Node, r.Node)));
+            Assert.Equal(Enumerable.Range(0, Partitions), stats.SelectMany(s => s.Recoveries).Select(r => r.Partition).Order());
+
+            // And as kv stats gets them, over remoting from another node.
+            var remote = await client.GetStatsAsync();
+            Assert.Equal(_nodes[0].Address.ToString(), remote.Node);
+            Assert.Equal(3, remote.Cluster?.Members.Count);
+            Assert.Equal(stats[0].Recoveries.Select(r => r.Partition), remote.Recoveries.Select(r => r.Partition));
+        }, Convergence, TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]

@@ -86,12 +86,18 @@ public sealed class RequestRouterSpec
     public void RequestRouter_should_sum_stats_and_report_the_first_error_of_a_whole_store_request()
     {
         var scatter = Assert.IsType<Route.Scatter>(Router.Plan(GetStats.Instance));
-        var stats = Enumerable.Range(0, 16).Select(p => (IKvReply)new StoreStats(p, 2, 3, 1, "d", TimeSpan.FromSeconds(p))).ToArray();
+        var stats = Enumerable.Range(0, 16).Select(p => (IKvReply)new StoreStats(p, 2, 3, 1, "d", TimeSpan.FromSeconds(p))
+        {
+            Recoveries = [new PartitionRecovery(15 - p, $"node{p % 2}", DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(p))],
+        }).ToArray();
         var total = Assert.IsType<StoreStats>(scatter.Gather(stats));
         Assert.Equal(Enumerable.Range(0, 16).Sum(), total.Keys);
         Assert.Equal(32, total.Revision);
         Assert.Equal(16, total.Partitions);
         Assert.Equal(TimeSpan.FromSeconds(15), total.Uptime);
+        // Every partition's recovery, wherever it runs, in partition order (the front keeps its own node's).
+        Assert.Equal(Enumerable.Range(0, 16), total.Recoveries.Select(r => r.Partition));
+        Assert.Equal(TimeSpan.FromMilliseconds(15), total.Recoveries[0].Duration);
 
         stats[5] = new KvError(ErrorCode.Unavailable, "down");
         Assert.Equal(ErrorCode.Unavailable, Assert.IsType<KvError>(scatter.Gather(stats)).Code);

@@ -153,7 +153,7 @@ public sealed class RespServerSpec(ITestOutputHelper output)
         var info = await client.CallAsync("INFO");
         foreach (var section in new[] { "# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# Cluster", "# Keyspace" })
             Assert.Contains(section + "\r\n", info);
-        Assert.Contains("cluster_enabled:0\r\nkv_partitions:1\r\n", info);
+        Assert.Contains("cluster_enabled:0\r\nkv_cluster_mode:0\r\nkv_partitions:1\r\n", info);
         Assert.Contains("redis_version:7.2.0\r\n", info);
         Assert.Contains("connected_clients:1\r\n", info);
         Assert.Contains("# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n", info);

@@ -49,6 +49,12 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new Batch([new Set("a", [1]), new Get("a"), new Increment("n", 1)], AllOrNothing: true),
         new RandomKey(42),
         new StoreStats(10, 11, 12, 13, "/data", TimeSpan.FromSeconds(5), 16),
+        new StoreStats(10, 11, 12, 13, "/data", TimeSpan.FromSeconds(5), 16)
+        {
+            Node = "akka.tcp://kv@127.0.0.1:4053",
+            Recoveries = [new PartitionRecovery(3, "akka.tcp://kv@127.0.0.1:4053", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), TimeSpan.FromMicroseconds(12_345))],
+            Cluster = new ClusterMembers([new ClusterMember("akka.tcp://kv@127.0.0.1:4053", "Up", [], true, [3])], "akka.tcp://kv@127.0.0.1:4053"),
+        },
         new PartitionLayoutRecorded(16),
         new PartitionEnvelope(3, new Batch([new Set("{t}a", [1]), new Get("{t}b")], AllOrNothing: true)),
         GetClusterMembers.Instance,
@@ -134,6 +140,7 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         StoreSnapshot m => $"Snapshot {m.Revision} {string.Join(",", m.Entries.Select(Describe))}",
         PartitionEnvelope m => $"Envelope {m.Partition} {Describe(m.Request)}",
         ClusterMembers m => $"Members {m.Leader} [{string.Join(", ", m.Members.Select(Describe))}]",
+        StoreStats m => $"Stats {m.Keys} {m.Revision} {m.JournalSequenceNr} {m.SnapshotSequenceNr} {m.DataDirectory} {m.Uptime} {m.Partitions} {m.Node} [{string.Join(", ", m.Recoveries)}] {(m.Cluster is null ? "single" : Describe(m.Cluster))}",
         ClusterMember m => $"{m.Address} {m.Status} {string.Join("+", m.Roles)} {m.Reachable} {string.Join("+", m.Partitions)}",
         _ => message.ToString()!,
     };

@@ -44,6 +44,29 @@ public sealed class StoreActorSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void StoreActor_should_report_when_it_last_started_and_how_long_its_recovery_took()
+    {
+        var front = StartFront();
+        front.Tell(new Set("a", V("1")));
+        ExpectMsg<Written>();
+        front.Tell(GetStats.Instance);
+        var first = Assert.Single(ExpectMsg<StoreStats>().Recoveries);
+
+        StopFront(front);
+        front = StartFront();
+        front.Tell(GetStats.Instance);
+        var stats = ExpectMsg<StoreStats>();
+        var second = Assert.Single(stats.Recoveries);
+
+        Assert.Equal(0, second.Partition);
+        Assert.Equal(stats.Node, second.Node);
+        Assert.True(second.StartedAt > first.StartedAt, $"{second.StartedAt:O} is not after {first.StartedAt:O}");
+        Assert.True(second.Duration > TimeSpan.Zero);
+        // It recovered before it answered, so its recovery ended before now.
+        Assert.True(second.StartedAt + second.Duration <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public void StoreActor_should_recover_from_a_snapshot_plus_later_events_and_compact_what_it_covers()
     {
         var front = StartFront();
