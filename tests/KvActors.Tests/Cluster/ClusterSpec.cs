@@ -212,15 +212,12 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cluster_should_down_a_node_whose_process_is_gone_before_it_even_turns_unreachable()
+    public async Task Cluster_should_down_a_crashed_node_and_recover_its_partitions_on_the_survivors()
     {
-        var events = ClusterEventLog.Record(_nodes[0].System);
-        var crashed = await CrashAndRecoverAsync();
-
-        // The dead-process detector found its port refusing connections and downed it at once; the failure
-        // detector's verdict (unreachable) came later, and only then could Akka remove it.
-        var first = events.FirstAbout(crashed, typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.UnreachableMember));
-        Assert.IsType<ClusterEvent.MemberDowned>(first);
+        // Whichever downs it first, the dead-process detector or the split brain resolver: an in-process system
+        // closes its port only part-way through terminating, so which is first is not defined here. ClusterCrashSpec
+        // shows the detector's part with kill -9 of real processes.
+        await CrashAndRecoverAsync();
     }
 
     [Fact]

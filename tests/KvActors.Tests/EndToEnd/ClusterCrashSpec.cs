@@ -76,6 +76,9 @@ public sealed class ClusterCrashSpec(ITestOutputHelper output)
             var failover = await WritableAsync(clients[0], TimeSpan.FromSeconds(90));
             output.WriteLine($"every partition took writes again through a survivor {killed.Elapsed.TotalSeconds:F1}s after kill -9 " +
                              $"(last probe round {failover.TotalSeconds:F1}s; target 5s)");
+            // The killed process's port refused connections, so a survivor downed it at once instead of waiting for
+            // the failure detector and the split brain resolver.
+            Assert.Contains(hosts.Take(2), h => h.Output.Contains($"Downing akka.tcp://kv@127.0.0.1:{ports[2]}: its process is gone", StringComparison.Ordinal));
 
             await stop.CancelAsync();
             await Task.WhenAll(load);
