@@ -13,7 +13,7 @@ public sealed partial class KvSerializer
         KeyExpiryChanged => "e-expiry",
         StoreCleared => "e-cleared",
         ChangeSet => "e-changes",
-        StoreSnapshot => "s-store",
+        StoreSnapshot => "s-store2",
         PartitionLayoutRecorded => "e-layout",
         _ => null,
     };
@@ -25,7 +25,6 @@ public sealed partial class KvSerializer
         KeyExpiryChanged m => ToProto(m),
         StoreCleared m => new StoreClearedEvent { Revision = m.Revision },
         ChangeSet m => ToProto(m),
-        StoreSnapshot m => ToProto(m),
         PartitionLayoutRecorded m => new PartitionLayoutEvent { PartitionCount = m.PartitionCount },
         _ => null,
     };
@@ -37,7 +36,8 @@ public sealed partial class KvSerializer
         "e-expiry" => FromProto(KeyExpiryChangedEvent.Parser.ParseFrom(bytes)),
         "e-cleared" => new StoreCleared(StoreClearedEvent.Parser.ParseFrom(bytes).Revision),
         "e-changes" => FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)),
-        "s-store" => FromProto(Snapshot.Parser.ParseFrom(bytes)),
+        "s-store" => FromProto(Snapshot.Parser.ParseFrom(bytes)), // written before s-store2; still read
+        "s-store2" => SnapshotFormat.Read(bytes),
         "e-layout" => new PartitionLayoutRecorded(PartitionLayoutEvent.Parser.ParseFrom(bytes).PartitionCount),
         _ => null,
     };
@@ -85,14 +85,6 @@ public sealed partial class KvSerializer
         Change.KindOneofCase.Cleared => new StoreCleared(c.Cleared.Revision),
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown change kind {c.KindCase}"),
     };
-
-    private static Snapshot ToProto(StoreSnapshot m)
-    {
-        var proto = new Snapshot { Revision = m.Revision };
-        proto.Entries.Capacity = m.Entries.Count;
-        foreach (var e in m.Entries) proto.Entries.Add(ToProto(e));
-        return proto;
-    }
 
     private static KeyWritten FromProto(KeyWrittenEvent m) =>
         new(m.Key, m.Value.ToByteArray(), m.Revision, m.HasExpiresAtUnixMs ? m.ExpiresAtUnixMs : null);

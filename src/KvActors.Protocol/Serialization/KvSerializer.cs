@@ -6,7 +6,7 @@ using KvActors.Protocol.Serialization.Proto;
 namespace KvActors.Protocol.Serialization;
 
 /// <summary>
-/// Protobuf serializer for every protocol type, on the wire and in the journal. The manifest names the type; the
+/// Protobuf serializer for every protocol type, on the wire and in the journal (snapshots: see SnapshotFormat). The manifest names the type; the
 /// protobuf body carries the fields (see Proto/kv.proto for the compatibility rules). Manifests are part of the
 /// stored format: never reuse or rename one. The mapping for each group lives in the partial files next to this one.
 /// </summary>
@@ -20,7 +20,8 @@ public sealed partial class KvSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => ManifestOf(o);
 
-    public override byte[] ToBinary(object obj) => ToProto(obj).ToByteArray();
+    // Snapshots have a flat form of their own (SnapshotFormat); everything else is a protobuf message.
+    public override byte[] ToBinary(object obj) => obj is StoreSnapshot snapshot ? SnapshotFormat.Write(snapshot) : ToProto(obj).ToByteArray();
 
     public override object FromBinary(byte[] bytes, string manifest) =>
         TryRequestFromBinary(bytes, manifest)

@@ -16,7 +16,7 @@ public sealed class KvSerializerGarbageSpec : IDisposable
     [
         "set", "create", "update", "del", "incr", "incrf", "append", "setrange", "expire", "rename", "clear", "batch", "get",
         "exists", "scan", "randomkey", "stats", "r-written", "r-deleted", "r-found", "r-exists", "r-expiry", "r-randomkey",
-        "r-batch", "r-scan", "r-stats", "r-error", "e-written", "e-deleted", "e-expiry", "e-cleared", "s-store",
+        "r-batch", "r-scan", "r-stats", "r-error", "e-written", "e-deleted", "e-expiry", "e-cleared", "s-store", "s-store2",
     ];
 
     private readonly ActorSystem _system = ActorSystem.Create("garbage");

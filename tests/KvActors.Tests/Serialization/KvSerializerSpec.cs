@@ -120,6 +120,33 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         Assert.ThrowsAny<Exception>(() => serializer.FromBinary([0xFF, 0xFF, 0xFF], "set"));
     }
 
+    [Fact]
+    public void KvSerializer_should_still_read_snapshots_stored_in_the_protobuf_form()
+    {
+        // Snapshot { revision 16, entries [a=[1] rev 1, b=[2] rev 2 expiring at 1234] } as data directories written
+        // before the flat s-store2 form hold it.
+        byte[] stored = [0x08, 0x10, 0x12, 0x08, 0x0A, 0x01, 0x61, 0x12, 0x01, 0x01, 0x18, 0x01,
+            0x12, 0x0B, 0x0A, 0x01, 0x62, 0x12, 0x01, 0x02, 0x18, 0x02, 0x20, 0xD2, 0x09];
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        var expected = new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("b", [2], 2, 1234)]);
+        Assert.Equal(Describe(expected), Describe(serializer.FromBinary(stored, "s-store")));
+        Assert.Equal("s-store2", serializer.Manifest(expected));
+    }
+
+    [Fact]
+    public void KvSerializer_should_refuse_a_snapshot_cut_short_or_with_bytes_after_it()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        var bytes = serializer.ToBinary(new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("bé", [2, 3], 2, 1234)]));
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var cut = bytes[..length];
+            Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(cut, "s-store2"));
+        }
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([.. bytes, 0], "s-store2"));
+    }
+
     // Records compare byte arrays by reference, so compare a rendering that spells out the bytes.
     private static string Describe(object message) => message switch
     {
