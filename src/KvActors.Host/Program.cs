@@ -35,7 +35,10 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
         throw new StartupException(e.Message);
     }
 
-    var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+    // No default configuration sources: settings come from flags, KV_* variables and HOCON (ServerCommand), and the
+    // defaults would watch the working directory tree for appsettings.json changes, which costs start-up time.
+    var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
+        new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
     builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
     builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
     {
