@@ -61,14 +61,9 @@ time_until_writable() { # node key t0
 for i in 0 1 2; do start $i; done
 wait_settled 120
 
-# One probe key per partition (partition p owns hash slots [p*16384/P, (p+1)*16384/P)).
+# One probe key per partition.
 declare -A probe
-for k in $(seq 0 999); do
-  slot=$(redis-cli -p "${resp[0]}" cluster keyslot "probe$k")
-  p=$((slot * PARTITIONS / 16384))
-  [ -n "${probe[$p]:-}" ] || probe[$p]="probe$k"
-  [ ${#probe[@]} -lt "$PARTITIONS" ] || break
-done
+pick_probe_keys "${resp[0]}" "$PARTITIONS"
 
 times=()
 for round in $(seq 1 "$ROUNDS"); do

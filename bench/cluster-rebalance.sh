@@ -254,14 +254,9 @@ fail() {
 start 0; start 1
 wait_cli_settled 2 120
 
-# One probe key per partition (partition p owns hash slots [p*16384/P, (p+1)*16384/P)).
+# One probe key per partition.
 declare -A probe
-for k in $(seq 0 999); do
-  slot=$(redis-cli -p "${resp[0]}" cluster keyslot "probe$k")
-  p=$((slot * PARTITIONS / 16384))
-  [ -n "${probe[$p]:-}" ] || probe[$p]="probe$k"
-  [ ${#probe[@]} -lt "$PARTITIONS" ] || break
-done
+pick_probe_keys "${resp[0]}" "$PARTITIONS"
 
 for round in $(seq 1 "$ROUNDS"); do
   # join

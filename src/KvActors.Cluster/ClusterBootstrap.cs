@@ -41,11 +41,17 @@ public static class ClusterBootstrap
     {
         var map = bootstrap.ResolveLayout(system);
         var store = bootstrap.StoreSettings;
-        var region = ClusterSharding.Get(system).Start(
+        var sharding = ClusterSharding.Get(system);
+        var shardingSettings = ClusterShardingSettings.Create(system);
+        // A partition moving to another node gets PartitionHandOff instead of a PoisonPill: its store finishes the
+        // writes it accepted before stopping, so the new owner neither misses them nor races it in the journal.
+        var region = sharding.Start(
             TypeName,
             entityId => PartitionHost.Props(store with { PartitionId = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture) }),
-            ClusterShardingSettings.Create(system),
-            new PartitionMessageExtractor());
+            shardingSettings,
+            new PartitionMessageExtractor(),
+            sharding.DefaultShardAllocationStrategy(shardingSettings),
+            PartitionHandOff.Instance);
         system.ActorOf(PartitionStarter.Props(region, map.Count), "partition-starter");
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");

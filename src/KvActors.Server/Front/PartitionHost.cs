@@ -69,6 +69,12 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     private void Recovering()
     {
         AnswerDeadRequests();
+        Receive<PartitionHandOff>(_ =>
+        {
+            // Nothing accepted yet: nothing to finish.
+            while (_held.TryDequeue(out var held)) held.Sender.Tell(Moving);
+            Context.Stop(Self);
+        });
         Receive<StoreReady>(_ =>
         {
             _readySince = DateTime.UtcNow;
@@ -86,6 +92,11 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     private void Serving()
     {
         AnswerDeadRequests();
+        Receive<PartitionHandOff>(handOff =>
+        {
+            _store.Tell(handOff);
+            Become(HandingOff);
+        });
         Receive<Terminated>(OnStoreStopped);
         ReceiveAny(request =>
         {
@@ -94,9 +105,24 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         });
     }
 
+    // The store is finishing its accepted writes before the partition moves; this host stops when the store has.
+    private void HandingOff()
+    {
+        AnswerDeadRequests();
+        Receive<Terminated>(terminated =>
+        {
+            if (terminated.ActorRef.Equals(_store)) Context.Stop(Self);
+        });
+        ReceiveAny(_ => Sender.Tell(Moving));
+    }
+
+    private KvError Moving => new(ErrorCode.Unavailable,
+        $"partition {_settings.PartitionId} is moving to another node; the request was not applied, retry");
+
     private void Down()
     {
         AnswerDeadRequests();
+        Receive<PartitionHandOff>(_ => Context.Stop(Self));
         Receive<RestartStore>(_ => StartStore());
         ReceiveAny(_ => Sender.Tell(new KvError(ErrorCode.Unavailable, "store is unavailable (storage failure); retrying")));
     }

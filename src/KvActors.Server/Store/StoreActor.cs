@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using KvActors.Protocol;
+using KvActors.Server.Front;
 using KvActors.Server.State;
 
 namespace KvActors.Server.Store;
@@ -44,6 +45,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private long _snapshotSequenceNr;
     private long _changesSinceSnapshot;
     private bool _snapshotInFlight;
+    private bool _handingOff;
 
     public StoreActor(StoreSettings settings, AdmissionGate gate)
     {
@@ -65,6 +67,13 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
+        Command<PartitionHandOff>(_ =>
+        {
+            // The partition moves: stop once every accepted write is durable, so the next owner recovers them all
+            // and never races this store for a sequence number.
+            _handingOff = true;
+            if (_inFlight is null) WriteNextGroup();
+        });
         Command<IWriteCommand>(HandleWrite);
         Command<GetStats>(_ => Reply(Sender, Stats()));
         Command<IKvQuery>(q => Reply(Sender, _machine.Query(q, Now)));
@@ -140,7 +149,12 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private void WriteNextGroup()
     {
         _inFlight = null;
-        if (TakeGroupWithChanges() is not { } group) return;
+        if (TakeGroupWithChanges() is not { } group)
+        {
+            if (_handingOff) Context.Stop(Self);
+            return;
+        }
+
         _inFlight = group.Replies;
         PersistAsync(new ChangeSet(group.Changes), _onGroupDurable);
     }

@@ -212,6 +212,43 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_should_finish_accepted_writes_before_a_partition_moves_away()
+    {
+        // Writers through node 0 while node 2 leaves: its partitions move with writes in flight. Every write must be
+        // either acknowledged (and then present) or refused as not applied; "outcome unknown" or a timeout would
+        // mean a hand-off cut a write off.
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var key = $"w{w}-{i}";
+                switch (await _nodes[0].AskAsync(new Set(key, V(key))))
+                {
+                    case Written: acknowledged.Add(key); break;
+                    case KvError { Code: ErrorCode.Unavailable } e when e.Message.Contains("not applied", StringComparison.Ordinal): break;
+                    case var other: unexpected.Add($"{key}: {other}"); break;
+                }
+            }
+        })).ToArray();
+
+        await Eventually.TrueAsync(() => acknowledged.Count >= 100, Convergence);
+        var leaving = _nodes[2];
+        leaving.Cluster.Leave(leaving.Address);
+        await Eventually.TrueAsync(() => _nodes[0].Cluster.State.Members.All(m => m.Address != leaving.Address), Convergence);
+        var atLeave = acknowledged.Count;
+        await Eventually.TrueAsync(() => acknowledged.Count >= atLeave + 100, Convergence);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.Empty(unexpected);
+        foreach (var key in acknowledged)
+            Assert.Equal(key, Encoding.UTF8.GetString(Assert.IsType<Found>(await _nodes[1].AskAsync(new Get(key))).Value));
+    }
+
+    [Fact]
     public async Task Cluster_should_down_a_crashed_node_and_recover_its_partitions_on_the_survivors()
     {
         // Whichever downs it first, the dead-process detector or the split brain resolver: an in-process system

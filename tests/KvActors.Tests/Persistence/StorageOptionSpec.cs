@@ -86,7 +86,7 @@ public sealed class StorageOptionSpec
         Assert.Equal("read-committed", postgres.GetString("akka.persistence.snapshot-store.sql.read-isolation-level"));
         // The rest of the shared plugin settings still hold.
         Assert.Equal(2000, postgres.GetInt("akka.persistence.journal.sql.batch-size"));
-        Assert.Equal("fail", postgres.GetString("akka.persistence.journal.sql.replay-filter.mode"));
+        Assert.Equal("off", postgres.GetString("akka.persistence.journal.sql.replay-filter.mode"));
     }
 
     [Fact]
