@@ -34,7 +34,6 @@ internal sealed class DeadProcessDetector : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(e => Suspect(e.Member.Address));
         Receive<ProbeAgain>(p => Probe(p.Address));
         Receive<ProbeResult>(OnProbeResult);
-        Receive<ClusterEvent.CurrentClusterState>(_ => { });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

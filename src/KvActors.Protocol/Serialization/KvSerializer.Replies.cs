@@ -159,14 +159,23 @@ public sealed partial class KvSerializer
 
     private static StoreStats FromProto(StatsReply m) => new(
         m.Keys, m.Revision, m.JournalSequenceNr, m.SnapshotSequenceNr, m.DataDirectory,
-        TimeSpan.FromMilliseconds(m.UptimeMs), Math.Max(1, m.Partitions))
+        Duration(m.UptimeMs, TimeSpan.TicksPerMillisecond), Math.Max(1, m.Partitions))
     {
         Node = m.Node,
         Recoveries = m.Recoveries.Select(r => new PartitionRecovery(
-            r.Partition, r.Node, DateTimeOffset.FromUnixTimeMilliseconds(r.StartedAtUnixMs),
-            TimeSpan.FromMicroseconds(r.DurationUs))).ToArray(),
+            r.Partition, r.Node, Instant(r.StartedAtUnixMs), Duration(r.DurationUs, TimeSpan.TicksPerMicrosecond))).ToArray(),
         Cluster = m.Cluster is { } cluster ? FromProto(cluster) : null,
     };
+
+    // Times from the wire are checked, so a forged value is a serialization error, not an overflow.
+    private static TimeSpan Duration(long units, long ticksPerUnit) => units >= 0 && units <= TimeSpan.MaxValue.Ticks / ticksPerUnit
+        ? TimeSpan.FromTicks(units * ticksPerUnit)
+        : throw new System.Runtime.Serialization.SerializationException($"duration {units} out of range");
+
+    private static DateTimeOffset Instant(long unixMs) =>
+        unixMs >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && unixMs <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs)
+            : throw new System.Runtime.Serialization.SerializationException($"time {unixMs} out of range");
 
     // An unknown code from a newer server is still an error; keep its number visible in the message.
     private static KvError FromProto(ErrorReply m) => Enum.IsDefined(typeof(ErrorCode), m.Code)

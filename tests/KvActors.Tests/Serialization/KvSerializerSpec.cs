@@ -147,6 +147,18 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([.. bytes, 0], "s-store2"));
     }
 
+    [Fact]
+    public void KvSerializer_should_refuse_stats_whose_times_are_out_of_range()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        byte[] maxVarint = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F];
+        byte[] uptime = [0x30, .. maxVarint]; // uptime_ms = long.MaxValue
+        byte[] recoveryStart = [0x4A, 0x0A, 0x18, .. maxVarint]; // recoveries[0].started_at_unix_ms = long.MaxValue
+        byte[] recoveryDuration = [0x4A, 0x0A, 0x20, .. maxVarint]; // recoveries[0].duration_us = long.MaxValue
+        foreach (var bytes in new[] { uptime, recoveryStart, recoveryDuration })
+            Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "r-stats"));
+    }
+
     // Records compare byte arrays by reference, so compare a rendering that spells out the bytes.
     private static string Describe(object message) => message switch
     {
