@@ -2,7 +2,8 @@
 # Side-by-side RESP benchmark of KvActors and Redis, in one run, on this machine, with matching durability:
 #   KvActors --durability process  vs  Redis appendonly yes, appendfsync everysec  (both survive kill -9 of the server)
 #   KvActors --durability fsync    vs  Redis appendonly yes, appendfsync always    (both survive power loss)
-# Each workload runs RUNS times against each server; the table reports medians and the ratio KvActors / Redis.
+# Each server first gets one unmeasured pass of every workload (warm_up_resp), then each workload runs RUNS times
+# against each server; the table reports medians and the ratio KvActors / Redis.
 # Usage: bench/compare-redis.sh [RUNS] [REQUESTS]      (defaults 3 and 100000)
 # Writes the table to stdout and to bench/results/compare-redis.md.
 set -euo pipefail
@@ -73,6 +74,7 @@ compare() { # label kvport redisport test pipeline
 }
 
 start_kv process; KV_PROCESS="$PORT"; start_redis everysec; REDIS_EVERYSEC="$PORT"
+warm_up_resp "$KV_PROCESS" "$REQUESTS"; warm_up_resp "$REDIS_EVERYSEC" "$REQUESTS"
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" set 1
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" get 1
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" incr 1
@@ -81,6 +83,7 @@ compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" set 16
 compare "process / everysec" "$KV_PROCESS" "$REDIS_EVERYSEC" get 16
 
 start_kv fsync; KV_FSYNC="$PORT"; start_redis always; REDIS_ALWAYS="$PORT"
+warm_up_resp "$KV_FSYNC" "$REQUESTS"; warm_up_resp "$REDIS_ALWAYS" "$REQUESTS"
 compare "fsync / always" "$KV_FSYNC" "$REDIS_ALWAYS" set 1
 compare "fsync / always" "$KV_FSYNC" "$REDIS_ALWAYS" set 16
 
@@ -88,7 +91,7 @@ mkdir -p bench/results
 {
   echo "Machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(redis-server --version | cut -d' ' -f1-3); load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "Command: \`bench/compare-redis.sh $RUNS $REQUESTS\` — redis-benchmark -n $REQUESTS -c $CLIENTS -d $VALUE_BYTES -r $KEYSPACE, median of $RUNS runs"
+  echo "Command: \`bench/compare-redis.sh $RUNS $REQUESTS\` — redis-benchmark -n $REQUESTS -c $CLIENTS -d $VALUE_BYTES -r $KEYSPACE, median of $RUNS runs, each server first warmed up with one unmeasured pass of every workload"
   echo
   echo "| durability (KvActors / Redis) | workload | KvActors ops/s | Redis ops/s | ratio |"
   echo "|---|---|---|---|---|"

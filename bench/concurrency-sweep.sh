@@ -50,6 +50,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --
 pids+=("$!")
 wait_ready "$KV_PORT"; wait_ready "$REDIS_PORT"
 preload "$KV_PORT"; preload "$REDIS_PORT"
+warm_up_resp "$KV_PORT" 100000; warm_up_resp "$REDIS_PORT" 100000
 
 mkdir -p bench/results
 echo "server,test,clients,rps,p50_ms,p99_ms" >"$CSV"
@@ -68,7 +69,7 @@ done
 {
   echo "Machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(redis-server --version | cut -d' ' -f1-3); load average at start $LOAD_AT_START"
   echo
-  echo "Command: \`bench/concurrency-sweep.sh $REQUESTS\` — redis-benchmark -n $REQUESTS -P 1 -d $VALUE_BYTES -r $KEYSPACE; KvActors --durability process, Redis appendfsync everysec"
+  echo "Command: \`bench/concurrency-sweep.sh $REQUESTS\` — redis-benchmark -n $REQUESTS -P 1 -d $VALUE_BYTES -r $KEYSPACE; KvActors --durability process, Redis appendfsync everysec; both warmed up first (bench/lib.sh warm_up_resp)"
   echo
   echo "| test | clients | KvActors ops/s | Redis ops/s | ratio | KvActors p99 ms | Redis p99 ms |"
   echo "|---|---|---|---|---|---|---|"

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+SocketCompletions.RunInline();
 return await ServerCommand.Create(RunAsync).Parse(args).InvokeAsync();
 
 static async Task<int> RunAsync(ServerSettings settings, Config config, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ internal static class ServerCommand
     private static readonly Option<int?> Port = new("--port") { Description = "Remoting port (default 4053; 0 picks a free one)" };
     private static readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory for the journal and snapshots (default ./data)" };
     private static readonly Option<string?> Journal = new("--journal") { Description = "sqlite:DIR or postgres:CONNECTION_STRING (default: SQLite in --data-dir)" };
-    private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events (default 50000)" };
+    private static readonly Option<int?> SnapshotEvery = new("--snapshot-every") { Description = "Snapshot every N events, or as many as the last snapshot had keys if more (default 50000)" };
     private static readonly Option<int?> Partitions = new("--partitions") { Description = "Partition count for new data (default 1); existing data keeps its own. See hocon/kv.conf" };
     private static readonly Option<string?> DurabilityOption = new("--durability") { Description = "process (survives kill -9) or fsync (survives power loss)" };
     private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };

@@ -44,6 +44,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private long _durableSequenceNr;
     private long _snapshotSequenceNr;
     private long _changesSinceSnapshot;
+    private long _keysAtSnapshot;
     private bool _snapshotInFlight;
     private bool _handingOff;
 
@@ -59,6 +60,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         {
             _machine.LoadSnapshot((StoreSnapshot)offer.Snapshot);
             _snapshotSequenceNr = offer.Metadata.SequenceNr;
+            _keysAtSnapshot = _machine.Count;
         });
         Recover<ChangeSet>(set =>
         {
@@ -203,9 +205,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     // write in flight, LastSequenceNr already counts a record the state does not hold yet.
     private void MaybeSnapshot()
     {
-        if (_snapshotInFlight || _changesSinceSnapshot < _settings.SnapshotEvery) return;
+        if (_snapshotInFlight || !SnapshotSchedule.IsDue(_changesSinceSnapshot, _settings.SnapshotEvery, _keysAtSnapshot)) return;
         _snapshotInFlight = true;
         _changesSinceSnapshot = 0;
+        _keysAtSnapshot = _machine.Count;
         var metadata = new SnapshotMetadata(PersistenceId, _durableSequenceNr, DateTime.UtcNow);
         SnapshotStore.Tell(new SaveSnapshot(metadata, _machine.ToSnapshot()));
     }
