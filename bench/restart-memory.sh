@@ -132,7 +132,7 @@ mkdir -p bench/results
 {
   echo "Machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(redis-server --version | cut -d' ' -f1-3); load average at start $LOAD_AT_START"
   echo
-  echo "Command: \`bench/restart-memory.sh $KEYS\` — $KEYS keys (key:%08d) of $VALUE_BYTES-byte values loaded with \`redis-cli --pipe\`; KvActors default durability (process), snapshot every 50000 events; Redis appendonly yes, appendfsync everysec, after BGREWRITEAOF; restart = kill -9, start on the same data, time from exec until GET $LAST_KEY returns its value"
+  echo "Command: \`bench/restart-memory.sh $KEYS\` — $KEYS keys (key:%08d) of $VALUE_BYTES-byte values loaded with \`redis-cli --pipe\`; KvActors default durability (process), snapshot every 50000 events (or as many as the last snapshot had keys); Redis appendonly yes, appendfsync everysec, after BGREWRITEAOF; restart = kill -9, start on the same data, time from exec until GET $LAST_KEY returns its value"
   echo
   echo "| | KvActors | Redis | KvActors / Redis | target | verdict |"
   echo "|---|---|---|---|---|---|"
