@@ -117,6 +117,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _recovery = new PartitionRecovery(_settings.PartitionId, node, _startedAt, Stopwatch.GetElapsedTime(_startedTimestamp));
         _log.Info("Partition {0} recovered in {1:0.###}s: {2} keys at revision {3} (journal sequence {4}, snapshot {5})",
             _settings.PartitionId, _recovery.Duration.TotalSeconds, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
+        if (_snapshotSequenceNr > 0) TrimHeap("loading its snapshot", _keysAtSnapshot);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
     }
@@ -221,6 +222,13 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _snapshotSequenceNr = success.Metadata.SequenceNr;
         DeleteMessages(success.Metadata.SequenceNr);
         DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+        TrimHeap("saving a snapshot", _keysAtSnapshot);
+    }
+
+    private void TrimHeap(string after, long keys)
+    {
+        if (HeapTrim.AfterSnapshotOf(keys) is { } took)
+            _log.Info("Returned unused memory to the OS after {0} of {1} keys in partition {2} ({3:0} ms pause)", after, keys, _settings.PartitionId, took.TotalMilliseconds);
     }
 
     private void OnCompacted()
