@@ -15,9 +15,17 @@ store_64="$($B store-writes --callers 64 --seconds 10)"
 store_64_fsync="$($B store-writes --callers 64 --seconds 10 --durability fsync)"
 restart="$($B restart --keys 100000)"
 bench/compare-redis.sh "$RUNS" "$REQUESTS" >/dev/null
+bench/cpu-per-op.sh >/dev/null
 bench/native-load.sh >/dev/null
 bench/restart-memory.sh "$RESTART_KEYS" >/dev/null
 bench/concurrency-sweep.sh >/dev/null
+# Profiles need Linux perf; without it the section says so instead of failing the whole run.
+profiles=""
+for w in "get 1" "set 1" "set 16" "native-get 1"; do
+  # shellcheck disable=SC2086
+  if out="$(bench/profile-server.sh $w 6 2>/dev/null)"; then profiles+="$out"$'\n\n'
+  else profiles+="bench/profile-server.sh $w: not run (perf missing?)"$'\n\n'; fi
+done
 dotnet build -c Release bench/KvActors.Charts >/dev/null
 dotnet bench/KvActors.Charts/bin/Release/net10.0/kv-charts.dll bench/results/concurrency.csv docs/images/concurrency.png >/dev/null
 
@@ -30,6 +38,10 @@ dotnet bench/KvActors.Charts/bin/Release/net10.0/kv-charts.dll bench/results/con
   echo "## RESP, side by side with Redis"
   echo
   cat bench/results/compare-redis.md
+  echo
+  echo "## Server CPU per request, side by side with Redis"
+  echo
+  cat bench/results/cpu-per-op.md
   echo
   echo "## Throughput and p99 against concurrency"
   echo
@@ -54,6 +66,11 @@ dotnet bench/KvActors.Charts/bin/Release/net10.0/kv-charts.dll bench/results/con
   echo "\$ $B restart --keys 100000"; echo "$restart"
   echo '```'
   echo
+  echo "## Where kv-server's CPU goes"
+  echo
+  echo "What limits each target, read with these profiles, is in [performance.md](performance.md)."
+  echo
+  printf '%s' "$profiles"
   echo "Micro-benchmarks of the hot paths (BenchmarkDotNet) are run separately: see [bench/results/microbench.md](../bench/results/microbench.md)."
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"
