@@ -19,18 +19,8 @@ dotnet build -c Release src/KvActors.Host >/dev/null
 SERVER=src/KvActors.Host/bin/Release/net10.0/kv-server
 
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-WORK="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && { kill -9 "$p"; wait "$p"; } 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+use_work_dir
 
-wait_ready() { # port
-  for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
-  echo "server on port $1 did not answer PING within 30 s" >&2; exit 1
-}
 # redis-benchmark's -r picks keys key:000000000000 .. key:(KEYSPACE-1); write each once.
 preload() { # port
   awk -v n="$KEYSPACE" -v size="$VALUE_BYTES" 'BEGIN {

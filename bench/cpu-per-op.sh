@@ -12,18 +12,7 @@ source bench/lib.sh
 REQUESTS="${1:-200000}"
 
 dotnet build -c Release src/KvActors.Host >/dev/null
-WORK="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && { kill -9 "$p"; wait "$p"; } 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_ready() { # port
-  for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
-  echo "server on port $1 did not answer PING within 30 s" >&2; exit 1
-}
+use_work_dir
 
 KV_PORT="$(free_port)"
 src/KvActors.Host/bin/Release/net10.0/kv-server --host 127.0.0.1 --port "$(free_port)" --resp-port "$KV_PORT" \

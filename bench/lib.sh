@@ -24,3 +24,16 @@ warm_up_resp() { # port requests
     redis-benchmark -p "$1" -t set,get,incr,mset -P "$pipe" -n "$2" -c 50 -d 100 -r 100000 -q >/dev/null 2>&1 || true
   done
 }
+
+# A fresh temporary directory in WORK and an empty pids list; on exit every pid recorded in pids is killed and WORK
+# removed. Start servers in the calling shell (not in a $(...) subshell) and add their pids, or they outlive the script.
+use_work_dir() {
+  WORK="$(mktemp -d)"
+  pids=()
+  trap 'for p in "${pids[@]:-}"; do [ -n "$p" ] && { kill -9 "$p"; wait "$p"; } 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+}
+
+wait_ready() { # port: until the RESP server on it answers PING (30 s at most)
+  for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
+  echo "server on port $1 did not answer PING within 30 s" >&2; exit 1
+}

@@ -17,20 +17,14 @@ command -v perf >/dev/null || { echo "perf is not installed (linux-perf / linux-
 
 dotnet build -c Release src/KvActors.Host >/dev/null
 dotnet build -c Release bench/KvActors.Bench >/dev/null
-WORK="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do [ -n "$p" ] && { kill -9 "$p"; wait "$p"; } 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+use_work_dir
 
 PORT="$(free_port)"; RESP_PORT="$(free_port)"
 # The perf map names JIT-compiled methods; without W^X double mapping perf attributes samples to it.
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 src/KvActors.Host/bin/Release/net10.0/kv-server \
   --host 127.0.0.1 --port "$PORT" --resp-port "$RESP_PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 SERVER=$!; pids+=("$SERVER")
-for _ in $(seq 1 300); do [ "$(redis-cli -p "$RESP_PORT" ping 2>/dev/null)" = "PONG" ] && break; sleep 0.1; done
+wait_ready "$RESP_PORT"
 
 load() { # seconds-hint requests
   case "$WORKLOAD" in

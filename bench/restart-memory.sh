@@ -72,11 +72,6 @@ start_and_time() { # port starter args...
   ELAPSED="$(awk -v a="$start" -v b="$(now_ns)" 'BEGIN {printf "%.2f", (b - a) / 1e9}')"
 }
 
-wait_ready() { # port
-  for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
-  echo "server on port $1 did not answer PING within 30 s" >&2; exit 1
-}
-
 kill_server() { kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
 redis_info() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v k="$3" '$1 == k {print $2}'; }
