@@ -17,6 +17,7 @@ restart="$($B restart --keys 100000)"
 bench/compare-redis.sh "$RUNS" "$REQUESTS" >/dev/null
 bench/cpu-per-op.sh >/dev/null
 bench/native-load.sh >/dev/null
+bench/compare-etcd.sh >/dev/null
 bench/restart-memory.sh "$RESTART_KEYS" >/dev/null
 bench/concurrency-sweep.sh >/dev/null
 # Profiles need Linux perf; without it the section says so instead of failing the whole run.
@@ -52,6 +53,10 @@ dotnet bench/KvActors.Charts/bin/Release/net10.0/kv-charts.dll bench/results/con
   echo "## Native client (Akka.Remote), separate process"
   echo
   cat bench/results/native-load.md
+  echo
+  echo "## Side by side with etcd (native client)"
+  echo
+  cat bench/results/compare-etcd.md
   echo
   echo "## Restart and memory"
   echo

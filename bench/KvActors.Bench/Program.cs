@@ -21,15 +21,17 @@ writes.SetAction((r, _) => StoreBenchmarks.WritesAsync(r.GetValue(callers), Time
 var restart = new Command("restart", "Load keys, stop, and time until the restarted store serves again") { keys, valueSize, snapshotEvery };
 restart.SetAction((r, _) => StoreBenchmarks.RestartAsync(r.GetValue(keys), r.GetValue(valueSize), r.GetValue(snapshotEvery)));
 
-var server = new Option<string>("--server") { Description = "kv-server remoting address, HOST:PORT", Required = true };
-var connections = new Option<int>("--connections") { Description = "KvClient instances (remoting connections) the callers share", DefaultValueFactory = _ => 1 };
+var server = new Option<string>("--server") { Description = "kv-server remoting address HOST:PORT, or etcd's URL with --target etcd", Required = true };
+var target = new Option<string>("--target") { Description = "native (kv-server over Akka.Remote) or etcd (gRPC)", DefaultValueFactory = _ => "native" };
+target.AcceptOnlyFromAmong("native", "etcd");
+var connections = new Option<int>("--connections") { Description = "Client instances (remoting connections or gRPC channels) the callers share", DefaultValueFactory = _ => 1 };
 var mix = new Option<string?>("--mix") { Description = "Operation weights, e.g. get:90,set:10 (default get:90,set:10)" };
 var readsPercent = new Option<int?>("--reads-percent") { Description = "Shorthand for --mix get:N,set:(100-N)" };
 var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before the measurement", DefaultValueFactory = _ => 2 };
 var csv = new Option<string?>("--csv") { Description = "Also write one CSV row per operation kind to this file" };
-var load = new Command("load", "Closed-loop load against a separate kv-server over Akka.Remote (KvClient); exits 1 if any call failed")
+var load = new Command("load", "Closed-loop load against a separate kv-server over Akka.Remote (KvClient), or etcd; exits 1 if any call failed")
 {
-    server, callers, connections, keys, valueSize, mix, readsPercent, seconds, warmup, csv,
+    target, server, callers, connections, keys, valueSize, mix, readsPercent, seconds, warmup, csv,
 };
 load.SetAction(async (r, _) =>
 {
@@ -39,10 +41,10 @@ load.SetAction(async (r, _) =>
         var operations = r.GetValue(readsPercent) is { } percent
             ? OperationMix.FromReadsPercent(percent)
             : OperationMix.Parse(r.GetValue(mix) ?? "get:90,set:10");
-        return await NativeLoad.RunAsync(new LoadSettings(r.GetValue(server)!, r.GetValue(callers), r.GetValue(connections), r.GetValue(keys),
+        return await ClosedLoopLoad.RunAsync(new LoadSettings(r.GetValue(target)!, r.GetValue(server)!, r.GetValue(callers), r.GetValue(connections), r.GetValue(keys),
             r.GetValue(valueSize), operations, TimeSpan.FromSeconds(r.GetValue(seconds)), TimeSpan.FromSeconds(r.GetValue(warmup)), r.GetValue(csv)));
     }
-    catch (Exception e) when (e is ArgumentException or KvUnavailableException)
+    catch (Exception e) when (e is ArgumentException or KvUnavailableException or UriFormatException)
     {
         // A bad option or an unreachable server: one line, not a stack trace.
         Console.Error.WriteLine($"kv-bench load: {e.Message}");

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using KvActors.Client;
 
 namespace KvActors.Bench;
 
 /// <summary>
-/// Closed-loop load against a separate kv-server over Akka.Remote, through <see cref="KvClient"/>: each caller sends
-/// one request, awaits the reply, and sends the next. Latency is measured per call, from send to reply.
+/// Closed-loop load against a separate server (<see cref="ILoadTarget"/>): each caller sends one request, awaits the
+/// reply, and sends the next. Latency is measured per call, from send to reply.
 /// </summary>
-internal static class NativeLoad
+internal static class ClosedLoopLoad
 {
     // Enough concurrent preload writes to fill group commits, whatever --callers is.
     private const int PreloadCallers = 128;
@@ -18,52 +17,47 @@ internal static class NativeLoad
         if (s.Callers < 1 || s.Connections < 1 || s.Keys < 1 || s.ValueSize < 0 || s.Duration <= TimeSpan.Zero || s.Warmup < TimeSpan.Zero)
             throw new ArgumentException("--callers, --connections, --keys and --seconds must be positive; --value-size and --warmup not negative");
 
-        var clients = new KvClient[s.Connections];
-        for (var i = 0; i < clients.Length; i++) clients[i] = await KvClient.ConnectAsync(s.Server);
-        try
+        await using var target = s.Target == "etcd"
+            ? EtcdTarget.Connect(s.Server, s.Connections)
+            : (ILoadTarget)await NativeTarget.ConnectAsync(s.Server, s.Connections);
         {
             var value = new byte[s.ValueSize];
             Random.Shared.NextBytes(value);
             var failures = new FailureCounter();
 
             // Gets must hit: every key they may ask for is written once first.
-            if (s.Mix.Includes(OperationKind.Get)) await PreloadAsync(clients, s.Keys, value, failures);
+            if (s.Mix.Includes(OperationKind.Get)) await PreloadAsync(target, s.Keys, value, failures);
 
-            await RunCallersAsync(clients, s, value, s.Warmup, recorders: null, failures);
+            await RunCallersAsync(target, s, value, s.Warmup, recorders: null, failures);
             var recorders = new LatencyRecorder[s.Callers, Enum.GetValues<OperationKind>().Length];
             for (var c = 0; c < s.Callers; c++)
                 foreach (var kind in Enum.GetValues<OperationKind>()) recorders[c, (int)kind] = new LatencyRecorder();
 
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            await RunCallersAsync(clients, s, value, s.Duration, recorders, failures);
+            await RunCallersAsync(target, s, value, s.Duration, recorders, failures);
             clock.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
             Report(s, recorders, failures, clock.Elapsed, cpu);
             return failures.Total == 0 ? 0 : 1;
         }
-        finally
-        {
-            foreach (var client in clients) await client.DisposeAsync();
-        }
     }
 
-    private static async Task PreloadAsync(KvClient[] clients, int keys, byte[] value, FailureCounter failures)
+    private static async Task PreloadAsync(ILoadTarget target, int keys, byte[] value, FailureCounter failures)
     {
         var clock = Stopwatch.StartNew();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, PreloadCallers).Select(async c =>
         {
-            var client = clients[c % clients.Length];
             int i;
             while ((i = Interlocked.Increment(ref next)) < keys)
             {
                 try
                 {
-                    await client.SetAsync(Key(i), value);
+                    await target.SetAsync(c, Key(i), value);
                 }
-                catch (KvException e)
+                catch (Exception e) when (target.IsFailure(e))
                 {
                     failures.Record(OperationKind.Set, e);
                 }
@@ -73,12 +67,11 @@ internal static class NativeLoad
     }
 
     private static Task RunCallersAsync(
-        KvClient[] clients, LoadSettings s, byte[] value, TimeSpan duration, LatencyRecorder[,]? recorders, FailureCounter failures)
+        ILoadTarget target, LoadSettings s, byte[] value, TimeSpan duration, LatencyRecorder[,]? recorders, FailureCounter failures)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         return Task.WhenAll(Enumerable.Range(0, s.Callers).Select(async c =>
         {
-            var client = clients[c % clients.Length];
             var random = new Random(c);
             while (Stopwatch.GetTimestamp() < deadline)
             {
@@ -87,11 +80,11 @@ internal static class NativeLoad
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    if (kind == OperationKind.Get) await client.GetAsync(key);
-                    else await client.SetAsync(key, value);
+                    if (kind == OperationKind.Get) await target.GetAsync(c, key);
+                    else await target.SetAsync(c, key, value);
                     recorders?[c, (int)kind].Record(start);
                 }
-                catch (KvException e)
+                catch (Exception e) when (target.IsFailure(e))
                 {
                     // A failed call is counted, not timed: its latency would mix timeouts into the percentiles.
                     failures.Record(kind, e);
@@ -102,7 +95,7 @@ internal static class NativeLoad
 
     private static void Report(LoadSettings s, LatencyRecorder[,] recorders, FailureCounter failures, TimeSpan elapsed, TimeSpan cpu)
     {
-        Console.WriteLine($"native load: {s.Callers} callers over {s.Connections} connection(s) to {s.Server}, {s.Keys} keys, " +
+        Console.WriteLine($"{s.Target} load: {s.Callers} callers over {s.Connections} connection(s) to {s.Server}, {s.Keys} keys, " +
                           $"{s.ValueSize}-byte values, mix {s.Mix}, {elapsed.TotalSeconds:F1}s after {s.Warmup.TotalSeconds:F0}s warm-up");
         var rows = new List<string> { "op,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,count,failures" };
         long total = 0;

@@ -1,0 +1,33 @@
+using dotnet_etcd;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace KvActors.Bench;
+
+/// <summary>
+/// etcd through its own gRPC API (dotnet-etcd), one HTTP/2 channel per connection. Reads are etcd's default,
+/// linearizable; every write is fsynced by etcd before it answers, so compare it with kv-server --durability fsync.
+/// </summary>
+internal sealed class EtcdTarget(EtcdClient[] clients) : ILoadTarget
+{
+    public static EtcdTarget Connect(string endpoint, int connections) =>
+        new(Enumerable.Range(0, connections).Select(_ => new EtcdClient(endpoint)).ToArray());
+
+    public async Task GetAsync(int caller, string key)
+    {
+        var reply = await clients[caller % clients.Length].GetAsync(key);
+        if (reply.Kvs.Count == 0) throw new KeyNotFoundException($"etcd has no key {key}");
+    }
+
+    public Task SetAsync(int caller, string key, byte[] value) =>
+        clients[caller % clients.Length].PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFrom(value) });
+
+    public bool IsFailure(Exception e) => e is RpcException or KeyNotFoundException;
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var client in clients) client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

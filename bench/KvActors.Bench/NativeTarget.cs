@@ -1,0 +1,25 @@
+using KvActors.Client;
+
+namespace KvActors.Bench;
+
+/// <summary>kv-server through <see cref="KvClient"/>: callers share the connections round robin.</summary>
+internal sealed class NativeTarget(KvClient[] clients) : ILoadTarget
+{
+    public static async Task<NativeTarget> ConnectAsync(string server, int connections)
+    {
+        var clients = new KvClient[connections];
+        for (var i = 0; i < clients.Length; i++) clients[i] = await KvClient.ConnectAsync(server);
+        return new NativeTarget(clients);
+    }
+
+    public Task GetAsync(int caller, string key) => clients[caller % clients.Length].GetAsync(key);
+
+    public Task SetAsync(int caller, string key, byte[] value) => clients[caller % clients.Length].SetAsync(key, value);
+
+    public bool IsFailure(Exception e) => e is KvException;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients) await client.DisposeAsync();
+    }
+}
