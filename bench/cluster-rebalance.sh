@@ -28,13 +28,11 @@ ROUNDS="${1:-5}"
 PARTITIONS="${2:-8}"
 RESULTS="${RESULTS:-bench/results/cluster-rebalance.md}"
 
-for tool in redis-cli jq python3; do
-  command -v "$tool" >/dev/null || { echo "cluster-rebalance: $tool not found (apt-get install redis-tools jq python3)" >&2; exit 1; }
-done
+require_tools cluster-rebalance "redis-tools jq python3" redis-cli jq python3
 KV_CONFIG_SHOWN="${KV_CONFIG:-}"
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
-revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src hocon 2>/dev/null || echo ' + uncommitted changes in src/hocon')"
+revision="$(source_revision)"
 dotnet build -c Release src/KvActors.Host >/dev/null
 dotnet build -c Release src/KvActors.Cli >/dev/null
 SERVER=src/KvActors.Host/bin/Release/net10.0/kv-server

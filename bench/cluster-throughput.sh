@@ -23,13 +23,11 @@ CLIENTS=50
 VALUE_BYTES=100
 KEYSPACE=100000
 
-for tool in redis-benchmark redis-cli jq bc; do
-  command -v "$tool" >/dev/null || { echo "cluster-throughput: $tool not found (apt-get install redis-tools jq bc)" >&2; exit 1; }
-done
+require_tools cluster-throughput "redis-tools jq bc" redis-benchmark redis-cli jq bc
 [[ "$REQUESTS" =~ ^[0-9]+$ ]] && [ "$REQUESTS" -ge 300 ] || { echo "cluster-throughput: REQUESTS must be a number >= 300" >&2; exit 2; }
 load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
-revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src hocon 2>/dev/null || echo ' + uncommitted changes in src/hocon')"
+revision="$(source_revision)"
 
 dotnet build -c Release src/KvActors.Host >/dev/null
 dotnet build -c Release src/KvActors.Cli >/dev/null

@@ -37,3 +37,15 @@ wait_ready() { # port: until the RESP server on it answers PING (30 s at most)
   for _ in $(seq 1 300); do [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return; sleep 0.1; done
   echo "server on port $1 did not answer PING within 30 s" >&2; exit 1
 }
+
+require_tools() { # script-name apt-hint tool...: exits 1 naming the first tool not on PATH
+  local name="$1" hint="$2" tool; shift 2
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$name: $tool not found (apt-get install $hint)" >&2; exit 1; }
+  done
+}
+
+# The commit the measured server was built from, flagged when src/ or hocon/ have uncommitted changes.
+source_revision() {
+  echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src hocon 2>/dev/null || echo ' + uncommitted changes in src/hocon')"
+}

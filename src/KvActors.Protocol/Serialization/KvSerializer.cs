@@ -6,9 +6,10 @@ using KvActors.Protocol.Serialization.Proto;
 namespace KvActors.Protocol.Serialization;
 
 /// <summary>
-/// Protobuf serializer for every protocol type, on the wire and in the journal (snapshots: see SnapshotFormat). The manifest names the type; the
-/// protobuf body carries the fields (see Proto/kv.proto for the compatibility rules). Manifests are part of the
-/// stored format: never reuse or rename one. The mapping for each group lives in the partial files next to this one.
+/// Protobuf serializer for every protocol type, on the wire and in the journal (snapshots have a flat form of their
+/// own, SnapshotFormat). The manifest names the type; the protobuf body carries the fields (see Proto/kv.proto for
+/// the compatibility rules). Manifests are part of the stored format: never reuse or rename one. The mapping for each
+/// group lives in the partial files next to this one.
 /// </summary>
 public sealed partial class KvSerializer : SerializerWithStringManifest
 {
