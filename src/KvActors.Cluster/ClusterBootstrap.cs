@@ -10,7 +10,7 @@ namespace KvActors.Cluster;
 /// Cluster mode of the server: the same front, validation and partition hosts as on a single node, but the
 /// partitions are entities of one shard region (<see cref="TypeName"/>) that places them on the cluster's nodes,
 /// moves them when nodes join or leave, and restarts them on survivors when a node is downed. Every node starts
-/// every partition eagerly (<see cref="PartitionStarter"/>), so recovery does not wait for the first request.
+/// every partition eagerly (<see cref="PartitionLocator"/>), so recovery does not wait for the first request.
 /// </summary>
 public static class ClusterBootstrap
 {
@@ -40,7 +40,7 @@ public static class ClusterBootstrap
     public static IActorRef StartFront(ActorSystem system, ServerBootstrap bootstrap)
     {
         var map = bootstrap.ResolveLayout(system);
-        var store = bootstrap.StoreSettings;
+        var store = bootstrap.StartFencing(system);
         var sharding = ClusterSharding.Get(system);
         var shardingSettings = ClusterShardingSettings.Create(system);
         // A partition moving to another node gets PartitionHandOff instead of a PoisonPill: its store finishes the
@@ -52,10 +52,11 @@ public static class ClusterBootstrap
             new PartitionMessageExtractor(),
             sharding.DefaultShardAllocationStrategy(shardingSettings),
             PartitionHandOff.Instance);
-        system.ActorOf(PartitionStarter.Props(region, map.Count), "partition-starter");
+        var partitions = new ShardedPartitions(region, map.Count);
+        system.ActorOf(PartitionLocator.Props(region, partitions, map.Count), "partition-locator");
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
         var membership = system.ActorOf(MembershipActor.Props(region), "membership");
-        return system.ActorOf(KvFront.Props(store, map, region, membership), KvFront.Name);
+        return system.ActorOf(KvFront.Props(store, map, partitions, membership), KvFront.Name);
     }
 }

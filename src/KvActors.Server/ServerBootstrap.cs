@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.Persistence.Sql;
 using KvActors.Protocol;
 using KvActors.Server.Front;
+using KvActors.Server.Ownership;
 using KvActors.Server.Partitioning;
 using KvActors.Server.Persistence;
 using KvActors.Server.State;
@@ -26,6 +27,9 @@ public sealed class ServerBootstrap
         Storage = StorageOption.Parse(
             settings.Journal, settings.DataDirectory, settings.Durability, baseConfig.GetConfig("kv.postgres") ?? Config.Empty);
         Limits = new StoreLimits(settings.MaxValueBytes);
+        // A single server on SQLite holds the data directory's lock, so nobody else can own its partitions.
+        Fence = new OwnershipFence(Storage.Ownership, LeaseSettings.FromConfig(baseConfig.GetConfig("kv.ownership")),
+            exclusive: Storage is SqliteStorage && !Settings.IsClusterNode);
         Config = ConfigurationFactory.ParseString($$"""
                 akka.remote.dot-netty.tcp {
                   hostname = "{{settings.Host}}"
@@ -49,7 +53,9 @@ public sealed class ServerBootstrap
 
     public Config Config { get; }
 
-    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests);
+    public OwnershipFence Fence { get; }
+
+    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
 
     /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
@@ -60,7 +66,15 @@ public sealed class ServerBootstrap
     /// the wrong one.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    public IActorRef StartFront(ActorSystem system) => system.ActorOf(KvFront.Props(StoreSettings, ResolveLayout(system)), KvFront.Name);
+    public IActorRef StartFront(ActorSystem system) => system.ActorOf(KvFront.Props(StartFencing(system), ResolveLayout(system)), KvFront.Name);
+
+    /// <summary>Starts watching partition ownership for this system's stores; their settings carry the fence.</summary>
+    public StoreSettings StartFencing(ActorSystem system)
+    {
+        Fence.Start(system.Log);
+        system.RegisterOnTermination(Fence.Dispose);
+        return StoreSettings;
+    }
 
     /// <summary>
     /// The partition layout of the data, recorded now if the data is new. Nodes sharing a journal may race to

@@ -12,7 +12,10 @@ public sealed partial class KvSerializer
         KeyDeleted => "e-deleted",
         KeyExpiryChanged => "e-expiry",
         StoreCleared => "e-cleared",
-        ChangeSet => "e-changes",
+        // The ownership epoch rides in the manifest, which the journal stores in a column of its own: that is what
+        // the database's fencing trigger checks (see OwnershipSchema). "e-changes" alone is a record from before.
+        ChangeSet { Epoch: > 0 } m => $"{ChangeSetManifest}@{m.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        ChangeSet => ChangeSetManifest,
         StoreSnapshot => "s-store2",
         PartitionLayoutRecorded => "e-layout",
         _ => null,
@@ -29,8 +32,12 @@ public sealed partial class KvSerializer
         _ => null,
     };
 
+    private const string ChangeSetManifest = "e-changes";
+
     private static object? TryJournalFromBinary(byte[] bytes, string manifest) => manifest switch
     {
+        _ when manifest.StartsWith(ChangeSetManifest + "@", StringComparison.Ordinal) =>
+            FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)) with { Epoch = ParseEpoch(manifest[(ChangeSetManifest.Length + 1)..]) },
         "e-written" => FromProto(KeyWrittenEvent.Parser.ParseFrom(bytes)),
         "e-deleted" => FromProto(KeyDeletedEvent.Parser.ParseFrom(bytes)),
         "e-expiry" => FromProto(KeyExpiryChangedEvent.Parser.ParseFrom(bytes)),
@@ -41,6 +48,11 @@ public sealed partial class KvSerializer
         "e-layout" => new PartitionLayoutRecorded(PartitionLayoutEvent.Parser.ParseFrom(bytes).PartitionCount),
         _ => null,
     };
+
+    private static long ParseEpoch(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch) && epoch > 0
+            ? epoch
+            : throw new System.Runtime.Serialization.SerializationException($"'{text}' is not an ownership epoch");
 
     private static KeyWrittenEvent ToProto(KeyWritten m)
     {

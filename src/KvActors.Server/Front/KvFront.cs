@@ -28,24 +28,22 @@ public sealed class KvFront : ReceiveActor
     private readonly IActorRef? _membership;
     private readonly string _node;
 
-    /// <param name="shardRegion">The region hosting the partitions in a cluster; null to host them here.</param>
+    /// <param name="partitions">How to reach the partitions in a cluster; null to host them here, as children.</param>
     /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
-    public KvFront(StoreSettings settings, PartitionMap map, IActorRef? shardRegion, IActorRef? membership)
+    public KvFront(StoreSettings settings, PartitionMap map, IPartitions? partitions, IActorRef? membership)
     {
         _membership = membership;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _validator = new RequestValidator(settings.Limits);
         _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
-        _partitions = shardRegion is not null
-            ? new ShardedPartitions(shardRegion)
-            : new LocalPartitions(Enumerable.Range(0, map.Count)
+        _partitions = partitions ?? new LocalPartitions(Enumerable.Range(0, map.Count)
                 .Select(p => Context.ActorOf(PartitionHost.Props(settings with { PartitionId = p }), $"partition-{p}"))
                 .ToArray());
         ReceiveAny(Handle);
     }
 
-    public static Props Props(StoreSettings settings, PartitionMap map, IActorRef? shardRegion = null, IActorRef? membership = null) =>
-        Akka.Actor.Props.Create(() => new KvFront(settings, map, shardRegion, membership));
+    public static Props Props(StoreSettings settings, PartitionMap map, IPartitions? partitions = null, IActorRef? membership = null) =>
+        Akka.Actor.Props.Create(() => new KvFront(settings, map, partitions, membership));
 
     private void Handle(object message)
     {

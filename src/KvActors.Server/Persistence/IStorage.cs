@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql.Config;
+using KvActors.Server.Ownership;
 
 namespace KvActors.Server.Persistence;
 
@@ -12,7 +13,13 @@ public interface IStorage
     /// <summary>Where the data lives, as stats report it (a directory, or a database address without credentials).</summary>
     string Location { get; }
 
-    /// <summary>Makes the storage ready and proves it usable, before anything writes to it.</summary>
+    /// <summary>Partition ownership, kept in the journal's database so the journal itself can enforce it.</summary>
+    IOwnershipTable Ownership { get; }
+
+    /// <summary>
+    /// Makes the storage ready and proves it usable, before anything writes to it: creates the journal table and
+    /// the ownership table with the trigger that fences the journal.
+    /// </summary>
     /// <exception cref="StorageException">It cannot be used; the message is one line fit for the operator.</exception>
     void Prepare();
 

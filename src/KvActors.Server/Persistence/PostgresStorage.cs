@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Configuration;
 using Akka.Persistence.Sql.Config;
+using KvActors.Server.Ownership;
 using LinqToDB;
 using Npgsql;
 
@@ -47,6 +48,7 @@ public sealed class PostgresStorage : IStorage
         Database = builder.Database;
         Username = builder.Username;
         _tuning = tuning;
+        Ownership = new PostgresOwnershipTable(ConnectionString);
     }
 
     /// <summary>The connection string the plugin uses (may contain a password: never log it).</summary>
@@ -59,6 +61,8 @@ public sealed class PostgresStorage : IStorage
     public string Database { get; }
 
     public string? Username { get; }
+
+    public IOwnershipTable Ownership { get; }
 
     public string Location => $"postgresql://{Host}:{Port}/{Database}";
 
@@ -79,6 +83,7 @@ public sealed class PostgresStorage : IStorage
             using var command = new NpgsqlCommand(JournalSchema, connection, transaction);
             command.ExecuteNonQuery();
             transaction.Commit();
+            Ownership.EnsureSchema();
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "journal")
         {

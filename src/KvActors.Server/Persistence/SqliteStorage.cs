@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql.Config;
+using KvActors.Server.Ownership;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 
@@ -20,7 +21,10 @@ public sealed class SqliteStorage : IStorage
     {
         DataDirectory = Path.GetFullPath(dataDirectory);
         Durability = durability;
+        Ownership = new SqliteOwnershipTable(JournalFile);
     }
+
+    public IOwnershipTable Ownership { get; }
 
     public string DataDirectory { get; }
 
@@ -54,6 +58,11 @@ public sealed class SqliteStorage : IStorage
                 var mode = command.ExecuteScalar() as string;
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                     throw new StorageException($"SQLite refused write-ahead logging on {file} (mode is '{mode}')");
+                if (file == JournalFile)
+                {
+                    command.CommandText = JournalSchema;
+                    command.ExecuteNonQuery();
+                }
             }
             catch (SqliteException e)
             {
@@ -61,9 +70,36 @@ public sealed class SqliteStorage : IStorage
             }
         }
 
+        try
+        {
+            Ownership.EnsureSchema();
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageException($"cannot prepare {JournalFile}: {Reason(e)}", e);
+        }
+
         // Pooled connections would keep the files open in this process; the plugin opens its own.
         SqliteConnection.ClearAllPools();
     }
+
+    // The plugin's own journal table (its auto-initialize keeps an existing one), created here so that the ownership
+    // trigger can be attached to it before the first record is written.
+    private const string JournalSchema = """
+        CREATE TABLE IF NOT EXISTS [journal] (
+          [ordering]        INTEGER        NOT NULL PRIMARY KEY AUTOINCREMENT,
+          [created]         INTEGER        NOT NULL,
+          [deleted]         Bit            NOT NULL,
+          [persistence_id]  NVarChar(255)  NOT NULL,
+          [sequence_number] INTEGER        NOT NULL,
+          [message]         VarBinary      NOT NULL,
+          [manifest]        NVarChar(500)      NULL,
+          [identifier]      INTEGER            NULL,
+          [writer_uuid]     NVarChar(128)      NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS journal_uq ON journal (persistence_id, sequence_number);
+        CREATE INDEX IF NOT EXISTS journal_created_idx ON journal (created);
+        CREATE INDEX IF NOT EXISTS journal_sequence_number_idx ON journal (sequence_number);
+        """;
 
     // Cluster nodes sharing one directory may start together: one of them must not find a file the other has just
     // created and not yet written (empty, which the integrity check rightly calls truncated). Preparing is done

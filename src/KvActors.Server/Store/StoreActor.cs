@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using KvActors.Protocol;
 using KvActors.Server.Front;
+using KvActors.Server.Ownership;
 using KvActors.Server.State;
 
 namespace KvActors.Server.Store;
@@ -16,6 +17,11 @@ namespace KvActors.Server.Store;
 /// answered only once its record is durable. On a journal failure the actor stops; its parent restarts it.
 /// Every request is answered exactly once, through <see cref="Reply"/>, which also lets the front's
 /// <see cref="AdmissionGate"/> admit the next one.
+/// Ownership: the store runs under an <see cref="OwnershipGrant"/> taken before it recovered. Its journal records
+/// carry the grant's epoch, which the journal refuses once a newer owner has taken the partition; and it answers
+/// requests only while its lease is valid on the monotonic clock, renewing it in the background. A request that
+/// finds the lease expired (after a long pause, say) waits for a renewal; a renewal that finds a newer owner, or a
+/// write the journal fenced off, stops the store for good (<see cref="StoreFenced"/>).
 /// </summary>
 public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 {
@@ -48,10 +54,17 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private bool _snapshotInFlight;
     private bool _handingOff;
 
-    public StoreActor(StoreSettings settings, AdmissionGate gate)
+    private readonly long _epoch;
+    private TimeSpan _leaseUntil;
+    private bool _renewing;
+    private bool _fenced;
+
+    public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
     {
         _settings = settings;
         _gate = gate;
+        _epoch = grant.Epoch;
+        _leaseUntil = grant.LeaseUntil;
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
@@ -76,9 +89,20 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             _handingOff = true;
             if (_inFlight is null) WriteNextGroup();
         });
-        Command<IWriteCommand>(HandleWrite);
-        Command<GetStats>(_ => Reply(Sender, Stats()));
-        Command<IKvQuery>(q => Reply(Sender, _machine.Query(q, Now)));
+        Command<LeaseRenewed>(OnLeaseRenewed);
+        Command<LeaseRenewFailed>(OnLeaseRenewFailed);
+        Command<RenewLease>(_ => Renew());
+        Command<IKvRequest>(request =>
+        {
+            if (!HoldsLease()) return;
+            switch (request)
+            {
+                case IWriteCommand write: HandleWrite(write); break;
+                case GetStats: Reply(Sender, Stats()); break;
+                case IKvQuery query: Reply(Sender, _machine.Query(query, Now)); break;
+                default: Unhandled(request); break;
+            }
+        });
         Command<SweepExpired>(_ => SweepExpiredKeys());
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f =>
@@ -107,8 +131,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     // The one clock read: the state machine is given the time, it never reads it.
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public static Props Props(StoreSettings settings, AdmissionGate gate) =>
-        Akka.Actor.Props.Create(() => new StoreActor(settings, gate));
+    public static Props Props(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant) =>
+        Akka.Actor.Props.Create(() => new StoreActor(settings, gate, grant));
 
     private void OnRecovered()
     {
@@ -120,6 +144,69 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         if (_snapshotSequenceNr > 0) TrimHeap("loading its snapshot", _keysAtSnapshot);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
+        Timers.StartPeriodicTimer(nameof(RenewLease), RenewLease.Instance, _settings.Fence.Lease.RenewEvery);
+    }
+
+    // Every answer, even one from memory, needs a valid lease: after a pause longer than the lease a newer owner may
+    // have taken the partition and acknowledged writes this store has not seen. Without one the request waits for a
+    // renewal, which either restores the lease or shows the partition gone.
+    private bool HoldsLease()
+    {
+        if (MonotonicClock.Now < _leaseUntil) return true;
+        Stash.Stash();
+        Renew();
+        return false;
+    }
+
+    private void Renew()
+    {
+        if (_renewing || _fenced) return;
+        _renewing = true;
+        _settings.Fence.RenewAsync(PersistenceId, _epoch).PipeTo(Self,
+            success: until => until is { } u ? new LeaseRenewed(u) : new LeaseRenewed(null),
+            failure: e => new LeaseRenewFailed(e));
+    }
+
+    private void OnLeaseRenewed(LeaseRenewed renewed)
+    {
+        _renewing = false;
+        if (renewed.Until is not { } until)
+        {
+            Fenced("its lease renewal found a newer owner", writesRefused: false);
+            return;
+        }
+
+        if (until > _leaseUntil) _leaseUntil = until;
+        Stash.UnstashAll();
+    }
+
+    private void OnLeaseRenewFailed(LeaseRenewFailed failed)
+    {
+        _renewing = false;
+        _log.Warning("Renewing the lease of partition {0} failed: {1}", _settings.PartitionId, failed.Cause.Message);
+        // Requests are waiting for it: try again soon rather than at the next period.
+        if (MonotonicClock.Now >= _leaseUntil) Timers.StartSingleTimer(nameof(LeaseRenewFailed), RenewLease.Instance, TimeSpan.FromMilliseconds(100));
+    }
+
+    // A newer owner holds the partition: this store's memory may be stale and its journal writes are refused. It
+    // answers what waits (not applied: the caller retries on the new owner) and stops; its host never restarts it.
+    // Writes the journal refused were not applied either; a write still in flight when a renewal found the newer
+    // owner may have landed just before the takeover, so PostStop answers it as of unknown outcome.
+    private void Fenced(string how, bool writesRefused)
+    {
+        if (_fenced) return;
+        _fenced = true;
+        _log.Warning("Partition {0} stops for good: {1} (this store held epoch {2})", _settings.PartitionId, how, _epoch);
+        var notApplied = Stash.ClearStash().Where(e => e.Message is IKvRequest).Select(e => (IActorRef?)e.Sender).ToList();
+        if (writesRefused)
+        {
+            notApplied.AddRange((_inFlight ?? []).Select(r => r.ReplyTo).Concat(_buffer.Drain().Select(r => (IActorRef?)r.ReplyTo)));
+            _inFlight = null;
+        }
+
+        foreach (var replyTo in notApplied) Reply(replyTo, StoreFenced.Error(_settings.PartitionId));
+        Context.Parent.Tell(new StoreFenced(_settings.PartitionId));
+        Context.Stop(Self);
     }
 
     private void HandleWrite(IWriteCommand command)
@@ -159,7 +246,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         }
 
         _inFlight = group.Replies;
-        PersistAsync(new ChangeSet(group.Changes), _onGroupDurable);
+        PersistAsync(new ChangeSet(group.Changes) { Epoch = _epoch }, _onGroupDurable);
     }
 
     private (List<IKvEvent> Changes, List<(IActorRef? ReplyTo, IKvReply? Reply)> Replies)? TakeGroupWithChanges()
@@ -248,6 +335,13 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        if (OwnershipFence.IsFencedWrite(cause))
+        {
+            // The journal refused the epoch: a newer owner took the partition while this store was not looking.
+            Fenced($"the journal refused its write at sequence {sequenceNr} (a newer owner holds the partition)", writesRefused: true);
+            return;
+        }
+
         _log.Error(cause, "Journal write failed at sequence {0}; partition {1} stops and will be restarted",
             sequenceNr, _settings.PartitionId);
         base.OnPersistFailure(cause, @event, sequenceNr);
@@ -271,6 +365,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
                 "storage failed before the write was acknowledged; its outcome is unknown, read before retrying"));
         }
 
+        // Whatever stopped it, the next owner need not wait out this store's lease (a fenced store's release finds
+        // a newer epoch and changes nothing). A write still queued in the journal is refused once the next owner takes
+        // the partition, so releasing before it lands is safe.
+        _ = _settings.Fence.ReleaseAsync(PersistenceId, _epoch);
         base.PostStop();
     }
 
@@ -278,4 +376,13 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     {
         public static readonly SweepExpired Instance = new();
     }
+
+    private sealed class RenewLease
+    {
+        public static readonly RenewLease Instance = new();
+    }
+
+    private sealed record LeaseRenewed(TimeSpan? Until);
+
+    private sealed record LeaseRenewFailed(Exception Cause);
 }
