@@ -9,6 +9,8 @@ namespace KvActors.Resp.Execution;
 /// <see cref="Batch"/>, so the transaction is one atomic journal write; like Redis, a command that fails at run time
 /// does not undo the others (the batch is not all-or-nothing). A command that could not even be queued (unknown,
 /// wrong arity, bad syntax) aborts the transaction, and EXEC answers EXECABORT.
+/// With several partitions the store applies the batch only if all its keys share one; otherwise the front refuses
+/// it whole (nothing is applied) and EXEC answers Redis Cluster's CROSSSLOT error, as one error, not per command.
 /// </summary>
 internal sealed class Transaction
 {
@@ -46,7 +48,7 @@ internal sealed class Transaction
         }
 
         if (requests.Count == 0) return CommandAction.Of(RespValue.Array(slots.Select(s => Local(s.Action)).ToArray()));
-        return CommandAction.Of(new StorePlan(requests, PlanMode.Batch, replies =>
+        return CommandAction.Of(new StorePlan(requests, PlanMode.Batch, replies => Refused(replies) ??
             RespValue.Array(slots.Select(slot => slot.Action switch
             {
                 CommandAction.Store { Plan: var plan } when slot.Nested =>
@@ -56,6 +58,11 @@ internal sealed class Transaction
                 var local => Local(local),
             }).ToArray())));
     }
+
+    // CrossPartition only ever answers a request as a whole (the router refuses it before any partition sees it), so
+    // one in the replies means the transaction was refused and none of it applied.
+    private static RespValue? Refused(IReadOnlyList<IKvReply> replies) =>
+        replies.OfType<KvError>().FirstOrDefault(e => e.Code == ErrorCode.CrossPartition) is { } refused ? RespErrors.From(refused) : null;
 
     private static RespValue Local(CommandAction action) => ((CommandAction.Reply)action).Value;
 }

@@ -6,29 +6,6 @@ namespace KvActors.Server.Routing;
 internal static class ReplyMerger
 {
     /// <summary>
-    /// Puts the replies of a batch split per partition back in request order. <paramref name="positions"/>[i] are the
-    /// request indexes part i carried; a part that failed as a whole (Busy, Unavailable, Timeout) fails each of them.
-    /// </summary>
-    public static IKvReply Batches(IReadOnlyList<IKvReply> partReplies, IReadOnlyList<List<int>> positions, IKvReply?[] refused)
-    {
-        var replies = (IKvReply?[])refused.Clone();
-        for (var part = 0; part < partReplies.Count; part++)
-        {
-            var indexes = positions[part];
-            for (var j = 0; j < indexes.Count; j++)
-            {
-                replies[indexes[j]] = partReplies[part] switch
-                {
-                    BatchResult result => result.Replies[j],
-                    var error => error,
-                };
-            }
-        }
-
-        return new BatchResult(replies.Select(r => r!).ToArray());
-    }
-
-    /// <summary>
     /// One page in global key order from one page per partition. A partition with more to come bounds the page: keys
     /// past its last one may still exist there, so only keys up to the smallest such bound are safe to return.
     /// </summary>

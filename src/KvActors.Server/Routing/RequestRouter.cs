@@ -8,11 +8,14 @@ namespace KvActors.Server.Routing;
 /// reused unchanged when the partitions live on other nodes):
 /// <list type="bullet">
 /// <item>single-key requests, and multi-key ones whose keys share a partition, go to that partition whole;</item>
-/// <item>atomic requests across partitions (an all-or-nothing batch, a rename) are refused with
-/// <see cref="ErrorCode.CrossPartition"/>, as Redis Cluster refuses them with CROSSSLOT;</item>
-/// <item>non-atomic batches are split per partition and their replies put back in request order;</item>
+/// <item>a request that names keys of several partitions and must be applied as one (every <see cref="Batch"/>,
+/// all-or-nothing or not, and a <see cref="Rename"/>) is refused with <see cref="ErrorCode.CrossPartition"/>, as
+/// Redis Cluster refuses it with CROSSSLOT. It is never split: a batch is one atomic journal write in one
+/// partition, and pieces in several partitions would each be durable on their own, so a crash between them
+/// would leave the batch torn (MULTI/EXEC, DEL k1 k2, the native <c>Batch</c> all arrive here);</item>
 /// <item>whole-store requests (scan, stats, random key, clear) go to every partition and are merged.</item>
 /// </list>
+/// Reads across partitions (MGET, EXISTS k1 k2) are independent single-key requests, each routed on its own.
 /// </summary>
 public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
 {
@@ -23,7 +26,6 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
         if (map.Count == 1) return Only;
         return request switch
         {
-            Batch { AllOrNothing: false } batch => PlanBatch(batch),
             Scan => Everywhere(request, replies => ReplyMerger.Scans(replies, ((Scan)request).Limit, scanPageBytes)),
             GetStats => Everywhere(request, ReplyMerger.Stats),
             RandomKey random => Everywhere(request, replies => ReplyMerger.RandomKeys(replies, random.Seed)),
@@ -57,36 +59,9 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
         }
     }
 
-    private Route PlanBatch(Batch batch)
-    {
-        if (PartitionOf(batch) is { } single) return new Route.ToPartition(single);
-
-        // Group the requests by partition, keeping their order within each group (a key's requests stay in order).
-        var groups = new SortedDictionary<int, List<int>>();
-        var replies = new IKvReply?[batch.Requests.Count];
-        for (var i = 0; i < batch.Requests.Count; i++)
-        {
-            if (PartitionOf(batch.Requests[i]) is not { } partition)
-            {
-                replies[i] = CrossPartitionError(batch.Requests[i]);
-                continue;
-            }
-
-            if (!groups.TryGetValue(partition, out var indexes)) groups[partition] = indexes = [];
-            indexes.Add(i);
-        }
-
-        var positions = groups.Values.ToArray();
-        var parts = groups.Select(g => new Route.Part(g.Key, new Batch(g.Value.Select(i => batch.Requests[i]).ToArray())))
-            .ToArray();
-        return new Route.Scatter(parts, partReplies => ReplyMerger.Batches(partReplies, positions, replies));
-    }
-
     private Route Everywhere(IKvRequest request, Func<IReadOnlyList<IKvReply>, IKvReply> gather) =>
         new Route.Scatter(Enumerable.Range(0, map.Count).Select(p => new Route.Part(p, request)).ToArray(), gather);
 
-    private static Route CrossPartition(IKvRequest request) => new Route.Refused(CrossPartitionError(request));
-
-    private static KvError CrossPartitionError(IKvRequest request) => new(ErrorCode.CrossPartition,
-        $"{request.GetType().Name} must be atomic but its keys are in different partitions; give them a common {{tag}}");
+    private static Route CrossPartition(IKvRequest request) => new Route.Refused(new KvError(ErrorCode.CrossPartition,
+        $"{request.GetType().Name} must be atomic but its keys are in different partitions; give them a common {{tag}}"));
 }

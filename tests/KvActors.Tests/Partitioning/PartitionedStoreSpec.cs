@@ -9,7 +9,10 @@ using Xunit.Abstractions;
 
 namespace KvActors.Tests.Partitioning;
 
-/// <summary>The real front and 16 stores on SQLite: requests routed by key, spanning requests scattered and merged.</summary>
+/// <summary>
+/// The real front and 16 stores on SQLite: requests routed by key, whole-store requests scattered and merged,
+/// batches that span partitions refused.
+/// </summary>
 public sealed class PartitionedStoreSpec(ITestOutputHelper output)
     : ServerTestKit(output, new ServerSettings { Partitions = Partitions, SnapshotEvery = 20 })
 {
@@ -60,16 +63,20 @@ public sealed class PartitionedStoreSpec(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Non_atomic_batches_should_fan_out_and_answer_in_request_order()
+    public void Batches_should_run_whole_in_one_partition_or_be_refused_with_nothing_applied()
     {
         var front = StartFront();
         var keys = Enumerable.Range(0, 50).Select(i => $"k{i}").ToArray();
-        var sets = Assert.IsType<BatchResult>(Call(front, new Batch(keys.Select(k => (IKvRequest)new Set(k, V(k))).ToArray())));
+        var spanning = new Batch(keys.Select(k => (IKvRequest)new Set(k, V(k))).ToArray());
+        Assert.Equal(ErrorCode.CrossPartition, Assert.IsType<KvError>(Call(front, spanning)).Code);
+        foreach (var key in keys) Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(Call(front, new Get(key))).Code);
+
+        var tagged = keys.Select(k => $"{{t}}{k}").ToArray();
+        var sets = Assert.IsType<BatchResult>(Call(front, new Batch(tagged.Select(k => (IKvRequest)new Set(k, V(k))).ToArray())));
         Assert.Equal(50, sets.Replies.Count);
         Assert.All(sets.Replies, r => Assert.IsType<Written>(r));
-
-        var gets = Assert.IsType<BatchResult>(Call(front, new Batch(keys.Reverse().Select(k => (IKvRequest)new Get(k)).Append(new Get("none")).ToArray())));
-        Assert.Equal(keys.Reverse(), gets.Replies.Take(50).Select(r => Encoding.UTF8.GetString(((Found)r).Value)));
+        var gets = Assert.IsType<BatchResult>(Call(front, new Batch(tagged.Reverse().Select(k => (IKvRequest)new Get(k)).Append(new Get("{t}none")).ToArray())));
+        Assert.Equal(tagged.Reverse(), gets.Replies.Take(50).Select(r => Encoding.UTF8.GetString(((Found)r).Value)));
         Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(gets.Replies[50]).Code);
     }
 

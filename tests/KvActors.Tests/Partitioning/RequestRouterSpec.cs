@@ -31,31 +31,52 @@ public sealed class RequestRouterSpec
     }
 
     [Fact]
-    public void RequestRouter_should_split_a_non_atomic_batch_and_put_the_replies_back_in_request_order()
+    public void RequestRouter_should_refuse_every_batch_whose_keys_span_partitions_and_never_split_it()
     {
-        var batch = new Batch([new Get("a"), new Get("b"), new Get("a2"), new Rename("a", "b")]);
-        var scatter = Assert.IsType<Route.Scatter>(Router.Plan(batch));
-        Assert.Equal(scatter.Parts.Select(p => p.Partition).Distinct().Count(), scatter.Parts.Count);
+        Assert.NotEqual(P("x"), P("y"));
+        IKvRequest[] spanning =
+        [
+            // MULTI SET x 1 SET y 2 EXEC: a transaction is a batch that is not all-or-nothing, and still atomic.
+            new Batch([new Set("x", [1]), new Set("y", [2])]),
+            // DEL x y
+            new Batch([new Delete("x"), new Delete("y")]),
+            // MULTI GET x GET y EXEC: a transaction's reads are one snapshot too.
+            new Batch([new Get("x"), new Get("y")]),
+            // MULTI with an MSETNX whose own keys share a partition, next to a SET elsewhere.
+            new Batch([new Batch([new Create("{t}a", [1]), new Create("{t}b", [1])], AllOrNothing: true), new Set("y", [2])]),
+            // MULTI MSETNX x 1 y 2 EXEC: the nested all-or-nothing batch spans partitions itself.
+            new Batch([new Batch([new Create("x", [1]), new Create("y", [1])], AllOrNothing: true)]),
+            // MULTI RENAME x y EXEC, and MULTI FLUSHDB EXEC (every partition).
+            new Batch([new Rename("x", "y")]),
+            new Batch([new Set("x", [1]), Clear.Instance]),
+        ];
 
-        // Each partition answers its sub-batch with one reply per request, naming the key it was asked for.
-        var replies = scatter.Parts.Select(part => (IKvReply)new BatchResult(((Batch)part.Request).Requests
-            .Select(r => (IKvReply)new Found(System.Text.Encoding.UTF8.GetBytes(((IKeyedRequest)r).Key), part.Partition)).ToArray()))
-            .ToArray();
-        var result = Assert.IsType<BatchResult>(scatter.Gather(replies));
-        Assert.Equal(["a", "b", "a2"], result.Replies.Take(3).Select(r => System.Text.Encoding.UTF8.GetString(((Found)r).Value)));
-        Assert.Equal(ErrorCode.CrossPartition, Assert.IsType<KvError>(result.Replies[3]).Code);
+        foreach (var request in spanning)
+        {
+            var refused = Assert.IsType<Route.Refused>(Router.Plan(request));
+            Assert.Equal(ErrorCode.CrossPartition, refused.Error.Code);
+        }
     }
 
     [Fact]
-    public void RequestRouter_should_fail_only_the_requests_of_a_part_that_failed()
+    public void RequestRouter_should_send_a_transaction_whose_keys_share_a_partition_whole()
     {
-        var batch = new Batch([new Get("a"), new Get("b")]);
-        var scatter = Assert.IsType<Route.Scatter>(Router.Plan(batch));
-        var busy = new KvError(ErrorCode.Busy, "busy");
-        var replies = scatter.Parts.Select(part => part.Partition == P("a") ? busy : (IKvReply)new BatchResult([new ExistsResult(true, 1)])).ToArray();
-        var result = Assert.IsType<BatchResult>(scatter.Gather(replies));
-        Assert.Equal(busy, result.Replies[0]);
-        Assert.IsType<ExistsResult>(result.Replies[1]);
+        var transaction = new Batch(
+        [
+            new Set("{t}x", [1]), new Set("{t}y", [1]), new Get("{t}z"), new Delete("{t}x"), new Rename("{t}y", "{t}w"),
+            new Batch([new Create("{t}a", [1]), new Create("{t}b", [1])], AllOrNothing: true),
+        ]);
+        Assert.Equal(new Route.ToPartition(P("t")), Router.Plan(transaction));
+        Assert.Equal(new Route.ToPartition(P("x")), Router.Plan(new Batch([new Set("x", [1]), new Increment("x", 1)])));
+    }
+
+    // MGET x y and EXISTS x y are independent single-key requests, each routed on its own: reads across partitions
+    // keep working (they are not a snapshot across keys, as documented).
+    [Fact]
+    public void RequestRouter_should_route_the_single_key_reads_of_a_multi_key_read_each_to_its_partition()
+    {
+        Assert.Equal(new Route.ToPartition(P("x")), Router.Plan(new Get("x")));
+        Assert.Equal(new Route.ToPartition(P("y")), Router.Plan(new Exists("y")));
     }
 
     [Fact]
@@ -108,6 +129,7 @@ public sealed class RequestRouterSpec
     {
         var single = new RequestRouter(new PartitionMap(1), 1024);
         Assert.Equal(new Route.ToPartition(0), single.Plan(new Batch([new Set("a", [1]), new Set("b", [2])], AllOrNothing: true)));
+        Assert.Equal(new Route.ToPartition(0), single.Plan(new Batch([new Set("x", [1]), new Set("y", [2]), new Rename("x", "z"), Clear.Instance])));
         Assert.Equal(new Route.ToPartition(0), single.Plan(new Scan("")));
         Assert.Equal(new Route.ToPartition(0), single.Plan(GetStats.Instance));
     }

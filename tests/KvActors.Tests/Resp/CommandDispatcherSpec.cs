@@ -85,6 +85,21 @@ public sealed class CommandDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Dispatcher_should_answer_exec_with_one_crossslot_error_when_the_front_refuses_the_batch()
+    {
+        Assert.Equal("+OK", await ReplyAsync("MULTI"));
+        Assert.Equal("+QUEUED", await ReplyAsync("SET", "x", "1"));
+        Assert.Equal("+QUEUED", await ReplyAsync("SET", "y", "2"));
+
+        var exec = await _dispatcher.DispatchAsync(Command("EXEC"));
+        _front.ExpectMsg<Batch>();
+        _front.Reply(new KvError(ErrorCode.CrossPartition, "Batch must be atomic but its keys are in different partitions"));
+
+        Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot", (await exec.Reply).ToString());
+        Assert.Null(_session.Transaction);
+    }
+
+    [Fact]
     public async Task Dispatcher_should_abort_a_transaction_with_a_command_that_could_not_be_queued()
     {
         await ReplyAsync("MULTI");
