@@ -25,7 +25,8 @@ public sealed class StandaloneServer : IAsyncDisposable
     public static Task<StandaloneServer> StartAsync(int port, string dataDirectory) =>
         StartAsync(new ServerSettings { Port = port, DataDirectory = dataDirectory });
 
-    public static async Task<StandaloneServer> StartAsync(ServerSettings settings)
+    /// <param name="waitUntilServing">Return only once the store answers (false: at once, for a store that may wait).</param>
+    public static async Task<StandaloneServer> StartAsync(ServerSettings settings, bool waitUntilServing = true)
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ServerTestKit.ShippedConfig);
         var bootstrap = new ServerBootstrap(settings, config);
@@ -33,7 +34,7 @@ public sealed class StandaloneServer : IAsyncDisposable
         var system = ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup());
         var front = bootstrap.StartFront(system);
         // Requests wait in the front until the store has recovered, so one answered request means ready.
-        await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromSeconds(20));
+        if (waitUntilServing) await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromSeconds(20));
         return new StandaloneServer(system, front);
     }
 

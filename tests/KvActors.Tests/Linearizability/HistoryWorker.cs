@@ -6,9 +6,12 @@ namespace KvActors.Tests.Linearizability;
 /// One sequential process of a concurrent history: picks random operations on a few shared keys, records each in
 /// the <see cref="KvHistory"/> before it is sent and completes it as soon as its reply is in. A compare-and-set
 /// first reads the key (a recorded operation too) and expects the revision it saw. The first operation that fails
-/// ends the worker (its connection may be out of step); that operation stays indeterminate.
+/// ends the worker (its connection may be out of step); that operation stays indeterminate. With
+/// <paramref name="continueAfterFailure"/> the worker goes on as a new process (as Jepsen replaces a crashed client),
+/// numbered <paramref name="process"/> + 1000, + 2000, ...: a process must not start an operation while one of its
+/// own may still take effect.
 /// </summary>
-public sealed class HistoryWorker(int process, IKvHistoryClient client, KvHistory history, IReadOnlyList<string> keys, int seed)
+public sealed class HistoryWorker(int process, IKvHistoryClient client, KvHistory history, IReadOnlyList<string> keys, int seed, bool continueAfterFailure = false)
 {
     private readonly Random _random = new(seed);
     private int _sequence;
@@ -27,12 +30,24 @@ public sealed class HistoryWorker(int process, IKvHistoryClient client, KvHistor
             long argument = kind == KvOperationKind.Increment ? _random.Next(1, 4) : 0;
             if (kind == KvOperationKind.CompareAndSet)
             {
-                if (await RunAsync(KvOperationKind.Get, key, null, 0) is not { } seen) return;
+                if (await RunAsync(KvOperationKind.Get, key, null, 0) is not { } seen)
+                {
+                    if (!await NextProcessAsync(stop)) return;
+                    continue;
+                }
                 argument = seen.Kind == KvOutcomeKind.NotFound ? 0 : seen.Revision ?? 0;
             }
 
-            if (await RunAsync(kind, key, NextValue(), argument) is null) return;
+            if (await RunAsync(kind, key, NextValue(), argument) is null && !await NextProcessAsync(stop)) return;
         }
+    }
+
+    private async Task<bool> NextProcessAsync(CancellationToken stop)
+    {
+        if (!continueAfterFailure || stop.IsCancellationRequested) return false;
+        process += 1000;
+        try { await Task.Delay(50, stop); } catch (OperationCanceledException) { return false; }
+        return true;
     }
 
     private async Task<KvOutcome?> RunAsync(KvOperationKind kind, string key, string? value, long argument)

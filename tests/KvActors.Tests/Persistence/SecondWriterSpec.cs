@@ -7,41 +7,65 @@ using Xunit;
 namespace KvActors.Tests.Persistence;
 
 /// <summary>
-/// Two servers that both believe they own partition 0 (what a split brain, or a misconfiguration, would cause): the
-/// journal's unique sequence numbers make the stale one's write fail instead of interleaving two histories, and
-/// that server then recovers the other's writes and carries on from them. Shown on SQLite and on PostgreSQL (whose
-/// table the plugin creates without that unique key; PostgresStorage adds it).
+/// Two servers that both believe they own partition 0 (what a split brain, a paused process or a misconfiguration
+/// causes). Ownership lives in the journal's database: the newer owner's epoch makes the journal refuse every write
+/// of the older one, which then stops serving the partition for good; and a newer owner that must respect a live
+/// owner's lease waits until that owner is gone. Shown on SQLite and on PostgreSQL.
 /// </summary>
 public sealed class SecondWriterSpec
 {
+    // Two single servers on one SQLite directory in one test process: neither takes the directory's lock, so each
+    // believes it alone can own the data and takes the partition at once. The journal still keeps one history.
     [Fact]
-    public async Task A_second_writer_of_a_partition_should_fail_on_SQLite_and_then_recover_the_first_ones_writes()
+    public async Task A_newer_owner_should_fence_off_the_older_ones_writes_on_SQLite()
     {
         using var data = new TempDirectory("kvactors-second-writer");
-        await SecondWriterFailsAsync(new ServerSettings { Port = 0, DataDirectory = data.Path });
+        var settings = new ServerSettings { Port = 0, DataDirectory = data.Path };
+        await using var first = await StandaloneServer.StartAsync(settings);
+        Assert.IsType<Written>(await first.AskAsync(new Set("k", V("first"))));
+
+        await using var second = await StandaloneServer.StartAsync(settings);
+        Assert.Equal("first", Encoding.UTF8.GetString(Assert.IsType<Found>(await second.AskAsync(new Get("k"))).Value));
+
+        var refused = Assert.IsType<KvError>(await first.AskAsync(new Set("k", V("stale"))));
+        Assert.Equal(ErrorCode.Unavailable, refused.Code);
+        Assert.Contains("owned by another server", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Assert.IsType<Written>(await second.AskAsync(new Set("k", V("second")))).Revision);
+
+        // Stopped for good: the older server answers nothing for the partition any more, not even from memory.
+        Assert.Equal(ErrorCode.Unavailable, Assert.IsType<KvError>(await first.AskAsync(new Get("k"))).Code);
+        Assert.Equal("second", Encoding.UTF8.GetString(Assert.IsType<Found>(await second.AskAsync(new Get("k"))).Value));
     }
 
     [PostgresFact]
-    public async Task A_second_writer_of_a_partition_should_fail_on_PostgreSQL_and_then_recover_the_first_ones_writes()
+    public async Task A_second_server_should_wait_while_the_owner_renews_its_lease_and_take_over_once_it_is_gone_on_PostgreSQL()
     {
         using var database = PostgresDatabase.Create();
-        await SecondWriterFailsAsync(new ServerSettings { Port = 0, Journal = database.Journal });
-    }
+        var settings = new ServerSettings { Port = 0, Journal = database.Journal };
+        var first = await StandaloneServer.StartAsync(settings);
+        await using var second = await StandaloneServer.StartAsync(settings, waitUntilServing: false);
+        try
+        {
+            Assert.IsType<Written>(await first.AskAsync(new Set("k", V("first"))));
 
-    private static async Task SecondWriterFailsAsync(ServerSettings settings)
-    {
-        await using var first = await StandaloneServer.StartAsync(settings);
-        await using var second = await StandaloneServer.StartAsync(settings);
+            // The second server cannot take the partition while the first renews its lease: it says so...
+            await Eventually.AssertAsync(async () =>
+            {
+                var waiting = Assert.IsType<KvError>(await second.AskAsync(new Get("k")));
+                Assert.Contains("being taken over", waiting.Message, StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(20));
+            // ...and the first one keeps serving, undisturbed.
+            Assert.Equal(2, Assert.IsType<Written>(await first.AskAsync(new Set("k", V("first again")))).Revision);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
 
-        // Both have recovered the same (empty) partition; the first writes, so the second's view is now stale.
-        Assert.IsType<Written>(await first.AskAsync(new Set("k", V("first"))));
-        var stale = Assert.IsType<KvError>(await second.AskAsync(new Set("k", V("second"))));
-        Assert.Equal(ErrorCode.Unavailable, stale.Code);
-
-        // Restarted from the journal, the second server sees the first one's write and writes after it.
+        // Stopped cleanly, the first released the partition: the second takes it and has every write.
         await Eventually.AssertAsync(async () =>
-            Assert.Equal("first", Encoding.UTF8.GetString(Assert.IsType<Found>(await second.AskAsync(new Get("k"))).Value)), TimeSpan.FromSeconds(30));
-        Assert.Equal(2, Assert.IsType<Written>(await second.AskAsync(new Set("k", V("second")))).Revision);
+            Assert.Equal("first again", Encoding.UTF8.GetString(Assert.IsType<Found>(await second.AskAsync(new Get("k"))).Value)), TimeSpan.FromSeconds(20));
+        Assert.Equal(3, Assert.IsType<Written>(await second.AskAsync(new Set("k", V("second")))).Revision);
     }
 
     private static byte[] V(string s) => Encoding.UTF8.GetBytes(s);
