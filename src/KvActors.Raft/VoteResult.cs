@@ -1,0 +1,8 @@
+namespace KvActors.Raft;
+
+internal enum VoteResult
+{
+    Pending,
+    Won,
+    Lost,
+}
