@@ -23,7 +23,8 @@ public sealed class ClusterPauseSpec(ITestOutputHelper output)
 {
     private const int Partitions = 8;
     private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
-    private static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(3), LogLevel = "OFF" };
+    // Pinned to their node (no member discovery): reads and writes through the paused node must go on after it resumes.
+    private static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(3), LogLevel = "OFF", MembershipRefresh = TimeSpan.Zero };
 
     [Fact]
     public async Task Cluster_should_lose_no_acknowledged_write_and_serve_no_stale_read_when_a_partition_owner_is_paused()
