@@ -88,9 +88,18 @@ stop_writers() {
   for w in "${writers[@]}"; do wait "$w" 2>/dev/null || true; done
 }
 
-# Seconds from T0 to the first OK at or after it in FILE ("inf" if none).
+# Seconds from T0 until the partition in FILE took writes again: the first OK after its outage, where the outage ends
+# with its last error reply or its longest wait (if over 0.5 s) after T0 - 1 s. A partition the kill did not touch
+# shows a few milliseconds. "inf" if no write succeeded after the outage.
 first_ok_after() { # file t0
-  awk -v t0="$2" '$1 >= t0 && $2 == "OK" { printf "%.3f\n", $1 - t0; found = 1; exit } END { if (!found) print "inf" }' "$1"
+  awk -v t0="$2" '$1 >= t0 - 1 { n++; t[n] = $1; ok[n] = ($2 == "OK") }
+    END {
+      end = t0
+      for (i = 2; i <= n; i++) if (t[i] - t[i - 1] > 0.5 && t[i] > end) end = t[i]
+      for (i = 1; i <= n; i++) if (!ok[i] && t[i] > end) end = t[i]
+      for (i = 1; i <= n; i++) if (ok[i] && t[i] >= end) { printf "%.3f\n", t[i] - t0; exit }
+      print "inf"
+    }' "$1"
 }
 
 # The longest gap between two consecutive replies in FILE from T0 - 1 s on: the longest a request waited.
