@@ -26,6 +26,12 @@ internal sealed class Inflights(int maxCount, long maxBytes)
         while (_inflight.Count > 0 && _inflight.Peek().Index <= index) Bytes -= _inflight.Dequeue().Bytes;
     }
 
+    /// <summary>Forgets the oldest message: it was most likely lost, and a full window would otherwise stall forever.</summary>
+    public void FreeFirst()
+    {
+        if (_inflight.Count > 0) Bytes -= _inflight.Dequeue().Bytes;
+    }
+
     public void Reset()
     {
         _inflight.Clear();

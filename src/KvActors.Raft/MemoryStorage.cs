@@ -12,11 +12,28 @@ public sealed class MemoryStorage : IRaftStorage
     // _entries[0] is a dummy standing for the snapshot's last entry.
     private readonly List<Entry> _entries;
 
-    public MemoryStorage(ConfState? initial = null)
+    /// <summary>A replica that joins an existing group: empty; the leader sends it a snapshot first.</summary>
+    public MemoryStorage()
     {
-        _snapshot = initial is null ? KvActors.Raft.Snapshot.Empty : new KvActors.Raft.Snapshot(new SnapshotMetadata(0, 0, initial), []);
+        _snapshot = KvActors.Raft.Snapshot.Empty;
         _entries = [new Entry(0, 0, EntryType.Normal, [])];
     }
+
+    /// <summary>
+    /// A founding member of a new group: the initial membership is a snapshot at index 1 of term 1, committed on every
+    /// founder. A replica added later can therefore never replay the log from its very start without knowing who the
+    /// founders were: entries before index 2 exist only as that snapshot, so the leader sends it first.
+    /// </summary>
+    public MemoryStorage(ConfState founders)
+    {
+        _snapshot = new Snapshot(new SnapshotMetadata(BootstrapIndex, BootstrapTerm, founders), []);
+        _entries = [new Entry(BootstrapTerm, BootstrapIndex, EntryType.Normal, [])];
+        _hardState = new HardState(BootstrapTerm, 0, BootstrapIndex);
+    }
+
+    public const ulong BootstrapIndex = 1;
+
+    public const ulong BootstrapTerm = 1;
 
     public (HardState HardState, ConfState ConfState) InitialState() => (_hardState, _snapshot.Metadata.ConfState);
 

@@ -158,6 +158,8 @@ internal sealed partial class Raft
     {
         progress.RecentActive = true;
         progress.ProbeSent = false;
+        // The follower is alive; if the window is full its acknowledgements (or our appends) were lost: open it.
+        if (progress.State == ProgressState.Replicate && progress.Inflights.Full) progress.Inflights.FreeFirst();
         // A snapshot unanswered for an election timeout was most likely lost: probe again (it resends if needed).
         if (progress.State == ProgressState.Snapshot && progress.SnapshotAge >= _config.ElectionTick) progress.BecomeProbe();
         if (progress.Match < Log.LastIndex) SendAppend(m.From);
@@ -218,7 +220,8 @@ internal sealed partial class Raft
     {
         var meta = snapshot.Metadata;
         if (meta.Index <= Log.Committed) return false;
-        if (!meta.ConfState.Contains(Id)) return false;
+        // Even if the snapshot's membership lacks us (we were added after it was taken), install it: the leader
+        // considers us a member, and the change that added us follows in the log.
         if (Log.MatchTerm(meta.Index, meta.Term))
         {
             // Our log already holds the snapshot's last entry: just learn that it is committed.

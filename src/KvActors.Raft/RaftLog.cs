@@ -184,6 +184,8 @@ internal sealed class RaftLog
 
     /// <summary>Committed entries the host has not been given yet (all of them durable by the time it applies them:
     /// it stores a Ready's entries before applying its committed entries).</summary>
+    public bool HasNextCommittedEntries(ulong upTo) => !HasPendingSnapshot && upTo > Applied;
+
     public IReadOnlyList<Entry> NextCommittedEntries(ulong upTo)
     {
         if (HasPendingSnapshot || upTo <= Applied) return [];

@@ -94,7 +94,7 @@ public sealed class RaftNode
         || _raft.Messages.Count > 0
         || _raft.MessagesAfterPersist.Count > 0
         || _raft.ReadStates.Count > 0
-        || CommittedToHandOut().Count > 0;
+        || _raft.Log.HasNextCommittedEntries(HandOutUpTo);
 
     /// <summary>What the host must do next (see <see cref="Raft.Ready"/>). Call <see cref="Advance"/> before the next one.</summary>
     public Ready Ready()
@@ -155,8 +155,9 @@ public sealed class RaftNode
             _raft.LeadTransferee, ConfState, progress);
     }
 
-    private IReadOnlyList<Entry> CommittedToHandOut() =>
-        _raft.Log.NextCommittedEntries((_broken & BrokenRules.ApplyBeforeCommit) != 0 ? _raft.Log.LastIndex : _raft.Log.Committed);
+    private IReadOnlyList<Entry> CommittedToHandOut() => _raft.Log.NextCommittedEntries(HandOutUpTo);
+
+    private ulong HandOutUpTo => (_broken & BrokenRules.ApplyBeforeCommit) != 0 ? _raft.Log.LastIndex : _raft.Log.Committed;
 
     private static bool IsResponse(MessageType type) => type is MessageType.AppendResponse or MessageType.VoteResponse
         or MessageType.PreVoteResponse or MessageType.HeartbeatResponse;

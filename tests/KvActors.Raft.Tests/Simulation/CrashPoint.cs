@@ -1,0 +1,14 @@
+namespace KvActors.Raft.Tests.Simulation;
+
+/// <summary>Where in the handling of a Ready a simulated host dies.</summary>
+internal enum CrashPoint
+{
+    /// <summary>The early messages are out; nothing is written.</summary>
+    BeforePersist,
+
+    /// <summary>Written, but the replies vouching for it are not sent.</summary>
+    BeforeReplies,
+
+    /// <summary>Written and replied; nothing applied.</summary>
+    BeforeApply,
+}
