@@ -9,8 +9,8 @@ namespace KvActors.Cluster;
 /// which node hosts which partition (<see cref="ShardedPartitions.Homes"/>) and asks it to start every partition
 /// (StartEntity is idempotent, so every node doing this is harmless). Asking again and again, not only on membership
 /// events, matters: right after a node is removed the region may still send a StartEntity to the dead node, and a
-/// partition would then start only when a request for it arrived. When a member is removed, requests in flight to
-/// the partitions it hosted are answered at once (<see cref="ShardedPartitions.NodeRemoved"/>).
+/// partition would then start only when a request for it arrived. When a downed member is removed, requests in flight
+/// to the partitions it hosted are answered at once (<see cref="ShardedPartitions.NodeRemoved"/>).
 /// </summary>
 internal sealed class PartitionLocator : ReceiveActor, IWithTimers
 {
@@ -27,7 +27,9 @@ internal sealed class PartitionLocator : ReceiveActor, IWithTimers
         _count = count;
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
-            _partitions.NodeRemoved(removed.Member.Address);
+            // A member that left gracefully handed its partitions off first and answered what it had; only a downed
+            // one can have taken requests with it.
+            if (removed.PreviousStatus == MemberStatus.Down) _partitions.NodeRemoved(removed.Member.Address);
             StartAll();
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });

@@ -87,8 +87,10 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             // The partition moves: stop once every accepted write is durable, so the next owner recovers them all
             // and never races this store for a sequence number.
             _handingOff = true;
+            Timers.Cancel(nameof(SweepExpired));
             if (_inFlight is null) WriteNextGroup();
         });
+        Command<HandedOff>(_ => Context.Stop(Self));
         Command<LeaseRenewed>(OnLeaseRenewed);
         Command<LeaseRenewFailed>(OnLeaseRenewFailed);
         Command<RenewLease>(_ => Renew());
@@ -241,7 +243,9 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _inFlight = null;
         if (TakeGroupWithChanges() is not { } group)
         {
-            if (_handingOff) Context.Stop(Self);
+            // Released before stopping, not after: the next owner then takes the partition at once, without
+            // waiting out this store's lease, even if this node's system shuts down right after the hand-off.
+            if (_handingOff) _settings.Fence.ReleaseAsync(PersistenceId, _epoch).PipeTo(Self, success: () => HandedOff.Instance);
             return;
         }
 
@@ -375,6 +379,11 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private sealed class SweepExpired
     {
         public static readonly SweepExpired Instance = new();
+    }
+
+    private sealed class HandedOff
+    {
+        public static readonly HandedOff Instance = new();
     }
 
     private sealed class RenewLease
