@@ -11,4 +11,8 @@ internal enum CrashPoint
 
     /// <summary>Written and replied; nothing applied.</summary>
     BeforeApply,
+
+    /// <summary>Right after applying committed entries (and so acknowledging writes): a leader that just acknowledged
+    /// a write dies before it tells anyone else that it committed.</summary>
+    AfterApply,
 }

@@ -72,7 +72,11 @@ internal sealed class SimReplica
         if (ready.SoftState is { } soft)
         {
             LastRole = soft.Role;
-            if (soft.Role == RaftRole.Leader) sim.Monitor.OnLeader(Id, Node.Term, Node);
+            if (soft.Role == RaftRole.Leader)
+            {
+                sim.Monitor.OnLeader(Id, Node.Term, Node);
+                sim.OnLeaderMoment(this);
+            }
         }
 
         foreach (var m in ready.Messages) sim.Network.Send(m, sim.Now);
@@ -100,10 +104,11 @@ internal sealed class SimReplica
             if (entry.Type == EntryType.ConfChange) sim.OnConfChangeApplied(ConfChange.Decode(entry.Data));
         }
 
+        if (ready.CommittedEntries.Count > 0 && Node.Role == RaftRole.Leader) sim.OnLeaderMoment(this);
         foreach (var read in ready.ReadStates) _readsWaitingForApply.Add((read.Index, read.Context));
         Node.Advance();
         ServeReads(sim);
-        return true;
+        return !(ready.CommittedEntries.Count > 0 && CrashesAt(CrashPoint.AfterApply));
     }
 
     private void ServeReads(Simulation sim)
