@@ -166,11 +166,12 @@ internal sealed partial class Raft
         Lead = Id;
         Role = RaftRole.Leader;
         Tracker.Progress[Id].BecomeReplicate();
-        // No configuration change until everything before this term, and the no-op, is applied: then an entry of
-        // this term is committed, which the single-server change needs (Ongaro's fix to the dissertation).
-        PendingConfIndex = Log.LastIndex;
         // The no-op: committing it commits everything before it, and lets ReadIndex serve.
         AppendEntries([new Entry(0, 0, EntryType.Normal, [])]);
+        // No configuration change until everything up to the no-op is applied, so an entry of this term is committed
+        // first, as single-server changes need (Ongaro's fix to the dissertation); any change an earlier leader left
+        // in the log is applied by then too.
+        PendingConfIndex = Log.LastIndex;
     }
 
     /// <summary>Steps a message into the protocol; false when a proposal (or a forwarded one) was dropped.</summary>
