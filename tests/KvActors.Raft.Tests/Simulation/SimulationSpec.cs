@@ -10,7 +10,7 @@ namespace KvActors.Raft.Tests.Simulation;
 /// </summary>
 public sealed class SimulationSpec(ITestOutputHelper output)
 {
-    internal const int DefaultRuns = 1500;
+    internal const int DefaultRuns = 3000;
 
     [Fact]
     public void Every_seed_keeps_every_safety_property_and_elects_a_leader_once_the_network_heals()
