@@ -124,18 +124,19 @@ public sealed class ClusterPauseSpec(ITestOutputHelper output)
         Task Run(Func<CancellationToken, Task> work) => Task.Run(() => work(stop.Token));
     }
 
-    // The node hosting the most partitions, once all of them are placed.
+    // The node hosting the most partitions, once all three nodes are Up and every partition is placed.
     private static async Task<int> BusiestNodeAsync(KvClient client, int[] ports)
     {
         var busiest = -1;
         await Eventually.AssertAsync(async () =>
         {
             var members = (await client.GetClusterMembersAsync()).Members;
+            Assert.Equal(3, members.Count(m => m.Status == "Up"));
             Assert.Equal(Partitions, members.Sum(m => m.Partitions.Count));
             var top = members.OrderByDescending(m => m.Partitions.Count).First();
             busiest = Array.FindIndex(ports, p => top.Address.EndsWith($":{p}", StringComparison.Ordinal));
             Assert.True(busiest >= 0);
-        }, TimeSpan.FromSeconds(60));
+        }, TimeSpan.FromSeconds(90));
         return busiest;
     }
 
