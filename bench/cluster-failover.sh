@@ -113,6 +113,8 @@ for round in $(seq 1 "$ROUNDS"); do
   victim=$(( (round - 1) % 3 )); survivor=$(( (victim + 1) % 3 ))
   start_writers "$survivor"
   until [ "$(cat "$work"/w* 2>/dev/null | grep -c ' OK$')" -ge $((PARTITIONS * 20)) ]; do sleep 0.1; done
+  hosted=$("$KV" --server "$seeds" cluster members --json 2>/dev/null |
+    jq -r --arg a "127.0.0.1:${ports[$victim]}" '[.members[] | select(.address | endswith($a)) | .partitions[]] | join(",")')
   t0=$(date +%s.%N)
   kill -9 "${pids[$victim]}"; wait "${pids[$victim]}" 2>/dev/null || true
   deadline=$((SECONDS + 60))
@@ -126,8 +128,8 @@ for round in $(seq 1 "$ROUNDS"); do
   w=$(for p in "${!probe[@]}"; do longest_wait "$work/w$p" "$t0"; done | sort -g | tail -n 1)
   errors=$(for p in "${!probe[@]}"; do awk -v t0="$t0" '$1 >= t0 && $2 != "OK"' "$work/w$p"; done | wc -l)
   times+=("$t"); waits+=("$w")
-  printf 'round %2d: killed node %d; through node %d every partition took writes again after %.2f s; longest request %.2f s; %d errors\n' \
-    "$round" "$victim" "$survivor" "$t" "$w" "$errors"
+  printf 'round %2d: killed node %d (partitions %s); through node %d every partition took writes again after %.2f s; longest request %.2f s; %d errors\n' \
+    "$round" "$victim" "${hosted:-none}" "$survivor" "$t" "$w" "$errors"
   rm -f "$work"/w*
   start $victim
   wait_settled 120

@@ -89,13 +89,14 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         Receive<AcquireFailed>(failed =>
         {
             _log.Warning("Taking ownership of partition {0} failed: {1}", _settings.PartitionId, failed.Cause.GetBaseException().Message);
+            AnswerHeld(new KvError(ErrorCode.Unavailable, "the partition's ownership could not be taken (storage failure); the request was not applied, retry"));
             Retry();
         });
         Receive<OutOfPatience>(_ =>
         {
             patient = false;
             _log.Info("Partition {0} waits for its previous owner's lease to run out", _settings.PartitionId);
-            while (_held.TryDequeue(out var held)) held.Sender.Tell(TakingOver);
+            AnswerHeld(TakingOver);
         });
         Receive<PartitionHandOff>(_ =>
         {
@@ -108,6 +109,16 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
             else if (_gate.TryEnter()) _held.Enqueue((request, Sender));
             else Sender.Tell(new KvError(ErrorCode.Busy, $"store is starting and {_gate.Limit} requests are already waiting; retry later"));
         });
+    }
+
+    // Held requests were admitted: answering one here, not through the store, must let the gate admit another.
+    private void AnswerHeld(KvError error)
+    {
+        while (_held.TryDequeue(out var held))
+        {
+            held.Sender.Tell(error);
+            _gate.Leave();
+        }
     }
 
     private KvError TakingOver => new(ErrorCode.Unavailable,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Event;
 
 namespace KvActors.Server.Ownership;
@@ -8,8 +9,9 @@ namespace KvActors.Server.Ownership;
 /// refuses every record of an older epoch (so an owner that was paused, cut off or simply wrong about the membership
 /// can never add to the history); and it serves only while its lease, renewed through the same row, has not run
 /// out on its own monotonic clock (so it never answers from memory after a newer owner may have taken over).
-/// A background poll of the table notes when each partition's lease counter last moved, so that a node taking over
-/// from a dead owner usually finds the lease long expired and waits for nothing.
+/// One background loop renews the lease of every partition this process holds, from the moment it is granted (a
+/// store recovering a large partition cannot renew, yet must not lose it), and notes when each partition's lease
+/// counter last moved, so that a node taking over from a dead owner usually finds the lease long expired.
 /// </summary>
 public sealed class OwnershipFence : IDisposable
 {
@@ -17,6 +19,7 @@ public sealed class OwnershipFence : IDisposable
     private readonly bool _exclusive;
     private ILoggingAdapter? _log;
     private readonly Dictionary<string, (OwnershipRow Row, TimeSpan FirstSeen)> _seen = new();
+    private readonly ConcurrentDictionary<string, OwnershipLease> _held = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _started;
 
@@ -33,12 +36,13 @@ public sealed class OwnershipFence : IDisposable
 
     public LeaseSettings Lease { get; }
 
-    /// <summary>Starts the background poll (once), logging to <paramref name="log"/>.</summary>
+    /// <summary>Starts the background renewals and poll (once), logging to <paramref name="log"/>.</summary>
     public void Start(ILoggingAdapter log)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
         _log = log;
         _ = PollAsync(_stopping.Token);
+        _ = RenewAllAsync(_stopping.Token);
     }
 
     /// <summary>
@@ -78,22 +82,15 @@ public sealed class OwnershipFence : IDisposable
     private OwnershipGrant Granted(string persistenceId, long epoch, TimeSpan sentAt)
     {
         _log?.Debug("Holding {0} at epoch {1}", persistenceId, epoch);
-        return new OwnershipGrant(persistenceId, epoch, sentAt + Lease.Duration);
-    }
-
-    /// <summary>
-    /// Renews the lease: the new expiry (counted from before the renewal was sent), or null if a newer owner holds
-    /// the partition now, in which case the caller must stop serving it for good.
-    /// </summary>
-    public async Task<TimeSpan?> RenewAsync(string persistenceId, long epoch)
-    {
-        var sentAt = MonotonicClock.Now;
-        return await _table.RenewAsync(persistenceId, epoch) ? sentAt + Lease.Duration : null;
+        var lease = new OwnershipLease(epoch, sentAt + Lease.Duration);
+        _held[persistenceId] = lease;
+        return new OwnershipGrant(persistenceId, epoch, lease);
     }
 
     /// <summary>Gives the partition up after its store has stopped, so the next owner need not wait out the lease.</summary>
     public async Task ReleaseAsync(string persistenceId, long epoch)
     {
+        if (_held.TryGetValue(persistenceId, out var lease) && lease.Epoch == epoch) _held.TryRemove(persistenceId, out _);
         try
         {
             await _table.ReleaseAsync(persistenceId, epoch);
@@ -127,6 +124,39 @@ public sealed class OwnershipFence : IDisposable
                 return seen.FirstSeen;
             _seen[row.PersistenceId] = (row, now);
             return now;
+        }
+    }
+
+    // Each renewal is its own statement: on PostgreSQL one transaction never holds two ownership rows' locks, so it
+    // cannot deadlock with a journal batch spanning partitions. The expiry counts from before the statement was sent.
+    private async Task RenewAllAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Lease.RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var (persistenceId, lease) in _held)
+                {
+                    var sentAt = MonotonicClock.Now;
+                    try
+                    {
+                        if (await _table.RenewAsync(persistenceId, lease.Epoch, cancellationToken)) lease.RenewedAt(sentAt + Lease.Duration);
+                        else
+                        {
+                            lease.Lose();
+                            _held.TryRemove(new KeyValuePair<string, OwnershipLease>(persistenceId, lease));
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _log?.Warning("Renewing the lease of {0} failed: {1}", persistenceId, e.Message);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

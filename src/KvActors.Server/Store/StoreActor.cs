@@ -55,8 +55,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private bool _handingOff;
 
     private readonly long _epoch;
-    private TimeSpan _leaseUntil;
-    private bool _renewing;
+    private readonly OwnershipLease _lease;
+    private bool _waitingForLease;
     private bool _fenced;
 
     public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
@@ -64,7 +64,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _settings = settings;
         _gate = gate;
         _epoch = grant.Epoch;
-        _leaseUntil = grant.LeaseUntil;
+        _lease = grant.Lease;
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
@@ -91,9 +91,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             if (_inFlight is null) WriteNextGroup();
         });
         Command<HandedOff>(_ => Context.Stop(Self));
-        Command<LeaseRenewed>(OnLeaseRenewed);
-        Command<LeaseRenewFailed>(OnLeaseRenewFailed);
-        Command<RenewLease>(_ => Renew());
+        Command<CheckLease>(_ => OnCheckLease());
         Command<IKvRequest>(request =>
         {
             if (!HoldsLease()) return;
@@ -146,48 +144,50 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         if (_snapshotSequenceNr > 0) TrimHeap("loading its snapshot", _keysAtSnapshot);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
-        Timers.StartPeriodicTimer(nameof(RenewLease), RenewLease.Instance, _settings.Fence.Lease.RenewEvery);
+        Timers.StartPeriodicTimer(nameof(CheckLease), CheckLease.Instance, _settings.Fence.Lease.RenewEvery);
     }
 
     // Every answer, even one from memory, needs a valid lease: after a pause longer than the lease a newer owner may
-    // have taken the partition and acknowledged writes this store has not seen. Without one the request waits for a
-    // renewal, which either restores the lease or shows the partition gone.
+    // have taken the partition and acknowledged writes this store has not seen. Without one the request waits until
+    // the fence's renewal restores the lease or shows the partition gone.
     private bool HoldsLease()
     {
-        if (MonotonicClock.Now < _leaseUntil) return true;
+        if (_lease.IsValidAt(MonotonicClock.Now)) return true;
         Stash.Stash();
-        Renew();
+        if (_lease.Lost)
+        {
+            Fenced("its lease renewal found a newer owner", writesRefused: false);
+            return false;
+        }
+
+        if (!_waitingForLease)
+        {
+            _waitingForLease = true;
+            Timers.StartSingleTimer(nameof(_waitingForLease), CheckLease.Instance, TimeSpan.FromMilliseconds(20));
+        }
+
         return false;
     }
 
-    private void Renew()
+    // Periodically (a lost lease stops the store even when idle) and, while requests wait, every 20 ms.
+    private void OnCheckLease()
     {
-        if (_renewing || _fenced) return;
-        _renewing = true;
-        _settings.Fence.RenewAsync(PersistenceId, _epoch).PipeTo(Self,
-            success: until => until is { } u ? new LeaseRenewed(u) : new LeaseRenewed(null),
-            failure: e => new LeaseRenewFailed(e));
-    }
-
-    private void OnLeaseRenewed(LeaseRenewed renewed)
-    {
-        _renewing = false;
-        if (renewed.Until is not { } until)
+        if (_lease.Lost)
         {
             Fenced("its lease renewal found a newer owner", writesRefused: false);
             return;
         }
 
-        if (until > _leaseUntil) _leaseUntil = until;
-        Stash.UnstashAll();
-    }
-
-    private void OnLeaseRenewFailed(LeaseRenewFailed failed)
-    {
-        _renewing = false;
-        _log.Warning("Renewing the lease of partition {0} failed: {1}", _settings.PartitionId, failed.Cause.Message);
-        // Requests are waiting for it: try again soon rather than at the next period.
-        if (MonotonicClock.Now >= _leaseUntil) Timers.StartSingleTimer(nameof(LeaseRenewFailed), RenewLease.Instance, TimeSpan.FromMilliseconds(100));
+        if (!_waitingForLease) return;
+        if (_lease.IsValidAt(MonotonicClock.Now))
+        {
+            _waitingForLease = false;
+            Stash.UnstashAll();
+        }
+        else
+        {
+            Timers.StartSingleTimer(nameof(_waitingForLease), CheckLease.Instance, TimeSpan.FromMilliseconds(20));
+        }
     }
 
     // A newer owner holds the partition: this store's memory may be stale and its journal writes are refused. It
@@ -386,12 +386,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         public static readonly HandedOff Instance = new();
     }
 
-    private sealed class RenewLease
+    private sealed class CheckLease
     {
-        public static readonly RenewLease Instance = new();
+        public static readonly CheckLease Instance = new();
     }
-
-    private sealed record LeaseRenewed(TimeSpan? Until);
-
-    private sealed record LeaseRenewFailed(Exception Cause);
 }
