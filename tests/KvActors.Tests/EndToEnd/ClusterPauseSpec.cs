@@ -22,7 +22,9 @@ namespace KvActors.Tests.EndToEnd;
 public sealed class ClusterPauseSpec(ITestOutputHelper output)
 {
     private const int Partitions = 8;
-    private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
+    // Many keys, few operations each: workers that go on after a failure leave operations of unknown outcome, and the
+    // checker's search grows with those per key.
+    private static readonly string[] SharedKeys = Enumerable.Range(0, 16).Select(i => $"k{i}").ToArray();
     // Pinned to their node (no member discovery): reads and writes through the paused node must go on after it resumes.
     private static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(3), LogLevel = "OFF", MembershipRefresh = TimeSpan.Zero };
 
@@ -100,7 +102,9 @@ public sealed class ClusterPauseSpec(ITestOutputHelper output)
             await using var restarted = await KvClient.ConnectAsync(hosts[0].Endpoint, ClientOptions);
             var afterRestart = await VerifyAsync(ledger, restarted, "after a full restart");
 
-            var verdict = LinearizabilityChecker.Check(history.Operations(), new KvModel(), TimeSpan.FromMinutes(2));
+            // A read that never returned has no effect and constrains nothing: left out, it costs the search nothing.
+            var operations = history.Operations().Where(op => op.CompletedAt is not null || op.Kind != KvOperationKind.Get).ToList();
+            var verdict = LinearizabilityChecker.Check(operations, new KvModel(), TimeSpan.FromMinutes(2));
             output.WriteLine($"{ledger.Acknowledged} acknowledged writes ({pipelined} pipelined straight to the paused node); lost live {live.Lost}, " +
                              $"after restart {afterRestart.Lost}; {history.Count} operations on shared keys, {history.Indeterminate()} indeterminate: {verdict.Verdict}");
             Assert.True(live.Problems.Count == 0, string.Join("\n", live.Problems));
