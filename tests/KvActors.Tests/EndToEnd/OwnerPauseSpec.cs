@@ -35,13 +35,13 @@ public sealed class OwnerPauseSpec
         Assert.Equal("+OK\r\n", await toFirst.CallAsync("SET", "k", "before-pause"));
         Assert.Equal("$12\r\nbefore-pause\r\n", await toFirst.CallAsync("GET", "k"));
 
-        first.Pause();
+        // The second process contends from the start: while the first renews its lease, it cannot take over.
+        using var second = await StartAsync(journal);
+        await using var toSecond = await RawRespClient.ConnectAsync(IPEndPoint.Parse(second.RespEndpoint));
+        Assert.StartsWith("-", await toSecond.CallAsync("GET", "k"));
         try
         {
-            using var second = await StartAsync(journal);
-            await using var toSecond = await RawRespClient.ConnectAsync(IPEndPoint.Parse(second.RespEndpoint));
-            // Refused ("being taken over") until the paused owner's lease has run out, then taken.
-            await Eventually.AssertAsync(async () => Assert.Equal("+OK\r\n", await toSecond.CallAsync("SET", "k", "after-takeover")), TimeSpan.FromSeconds(30));
+            await PauseUntilTakenOverAsync(first, toFirst, toSecond);
             for (var i = 0; i < 10; i++) Assert.Equal("+OK\r\n", await toSecond.CallAsync("SET", $"n{i}", $"{i}"));
 
             first.Resume();
@@ -51,13 +51,12 @@ public sealed class OwnerPauseSpec
             Assert.StartsWith("-", await toFirst.CallAsync("SET", "k", "stale-owner"));
             Assert.StartsWith("-", await toFirst.CallAsync("SET", "n0", "stale-owner"));
             Assert.Equal("$14\r\nafter-takeover\r\n", await toSecond.CallAsync("GET", "k"));
-
-            second.Kill();
         }
         finally
         {
             first.Resume();
             first.Kill();
+            second.Kill();
         }
 
         // The journal holds the second owner's history, and nothing of the first's after the takeover.
@@ -65,6 +64,28 @@ public sealed class OwnerPauseSpec
         await using var check = await RawRespClient.ConnectAsync(IPEndPoint.Parse(restarted.RespEndpoint));
         await Eventually.AssertAsync(async () => Assert.Equal("$14\r\nafter-takeover\r\n", await check.CallAsync("GET", "k")), TimeSpan.FromSeconds(30));
         for (var i = 0; i < 10; i++) Assert.Equal($"$1\r\n{i}\r\n", await check.CallAsync("GET", $"n{i}"));
+    }
+
+    // Pauses the first owner until the second has taken the partition over. A process stopped while it holds the
+    // database's write lock (SQLite has one per file; on PostgreSQL, the ownership row's lock during a journal
+    // insert) stops every other writer until it resumes, so no takeover can happen during that pause. Then the first
+    // is resumed, shown to be still the owner (nothing was taken from it), and paused again.
+    private static async Task PauseUntilTakenOverAsync(HostProcess first, RawRespClient toFirst, RawRespClient toSecond)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            first.Pause();
+            try
+            {
+                await Eventually.AssertAsync(async () => Assert.Equal("+OK\r\n", await toSecond.CallAsync("SET", "k", "after-takeover")), TimeSpan.FromSeconds(15));
+                return;
+            }
+            catch (Exception) when (attempt < 3)
+            {
+                first.Resume();
+                Assert.Equal("$12\r\nbefore-pause\r\n", await toFirst.CallAsync("GET", "k"));
+            }
+        }
     }
 
     // A one-node cluster of its own: it owns every partition as far as it knows.

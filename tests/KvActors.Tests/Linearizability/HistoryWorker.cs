@@ -46,7 +46,9 @@ public sealed class HistoryWorker(int process, IKvHistoryClient client, KvHistor
     {
         if (!continueAfterFailure || stop.IsCancellationRequested) return false;
         process += 1000;
-        try { await Task.Delay(50, stop); } catch (OperationCanceledException) { return false; }
+        // Each failure leaves an operation of unknown outcome, which the checker may place anywhere after its call:
+        // a second between them keeps a node that is down from filling the history with them.
+        try { await Task.Delay(1000, stop); } catch (OperationCanceledException) { return false; }
         return true;
     }
 
