@@ -62,7 +62,26 @@ public sealed class KvClient : IAsyncDisposable
     /// of one cluster): the first that answers is used, and calls move on to the next when it cannot be reached.
     /// The Up members learned from the cluster join these servers (<see cref="KvClientOptions.MembershipRefresh"/>).
     /// </summary>
-    public static async Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartAsync(servers, options, waitForServer: true, cancellationToken);
+
+    /// <summary>
+    /// Starts a client without waiting for a server: the first call (or <see cref="EnsureConnectedAsync"/>)
+    /// connects, and a call made while no server is reachable fails as any call would, leaving the next to try again.
+    /// For tools that must start before their server does (an interactive shell).
+    /// </summary>
+    public static Task<KvClient> CreateAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartAsync(servers, options, waitForServer: false, cancellationToken);
+
+    /// <summary>Connects to a server now, if the client is not connected already.</summary>
+    /// <exception cref="KvUnavailableException">No server can be reached within the timeout.</exception>
+    public async Task EnsureConnectedAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        await GetSessionAsync(timeout ?? _options.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<KvClient> StartAsync(IReadOnlyList<string> servers, KvClientOptions? options, bool waitForServer, CancellationToken cancellationToken)
     {
         options ??= new KvClientOptions();
         if (servers.Count == 0) throw new ArgumentException("at least one server is needed", nameof(servers));
@@ -77,7 +96,7 @@ public sealed class KvClient : IAsyncDisposable
         var client = new KvClient(system, paths, options);
         try
         {
-            await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            if (waitForServer) await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
             client._discovery?.Start(ct => client.GetClusterMembersAsync(cancellationToken: ct), client._servers.Learn, options.MembershipRefresh);
             return client;
         }
