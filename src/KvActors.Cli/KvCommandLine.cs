@@ -343,7 +343,7 @@ internal sealed class KvCommandLine(CliContext context)
         var limit = WholeOption("--limit", "Stop after this many keys");
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long?>() is < 1) result.AddError("--limit: must be at least 1");
+            if (result.Tokens.Count > 0 && long.TryParse(result.Tokens[^1].Value, out var max) && max < 1) result.AddError("--limit: must be at least 1");
         });
         var command = new Command("scan", "List keys in order as KEY<TAB>REVISION lines (with --json: an array of key, value, revision)")
         {
