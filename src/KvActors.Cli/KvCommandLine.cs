@@ -20,12 +20,14 @@ internal sealed class KvCommandLine(CliContext context)
 
     private readonly Option<string?> _server = new("--server")
     {
+        HelpName = "HOST:PORT",
         Description = $"Server as HOST:PORT or akka.tcp://kv@HOST:PORT; several cluster nodes comma-separated (default: ${ServerVariable}, else {DefaultServer})",
         Recursive = true,
     };
 
     private readonly Option<TimeSpan?> _timeout = new("--timeout")
     {
+        HelpName = "DURATION",
         Description = "Longest wait for the server, e.g. 5s, 500ms, 1m (default 5s)",
         Recursive = true,
         CustomParser = ParseTimeout,
@@ -46,9 +48,16 @@ internal sealed class KvCommandLine(CliContext context)
     /// <summary>One shell line: the data commands only, with --timeout and --json (the server is already chosen).</summary>
     public ParseResult ParseShellLine(IReadOnlyList<string> words)
     {
+        return ShellRoot().Parse(words, ParserSettings);
+    }
+
+    /// <summary>What a shell line may be: the data commands and <c>cluster</c>, with --timeout and --json.</summary>
+    public RootCommand ShellRoot()
+    {
         var root = new RootCommand("KvActors shell") { _timeout, _json };
         foreach (var command in DataCommands()) root.Subcommands.Add(command);
-        return root.Parse(words, ParserSettings);
+        root.Subcommands.Add(ClusterCommand());
+        return root;
     }
 
     /// <summary>Runs a parsed command line and returns its exit code; a parse error is one line on standard error.</summary>
@@ -89,6 +98,10 @@ internal sealed class KvCommandLine(CliContext context)
         ScanCommand(),
         StatsCommand(),
         TtlCommand(),
+        CounterCommand("incr", +1),
+        CounterCommand("decr", -1),
+        ExpireCommand(),
+        PersistCommand(),
     ];
 
     // set is a write command with one more option: --ttl.
@@ -96,6 +109,7 @@ internal sealed class KvCommandLine(CliContext context)
     {
         var ttl = new Option<TimeSpan?>("--ttl")
         {
+            HelpName = "DURATION",
             Description = "Expire the key after this long, e.g. 10s, 5m, 2h, 7d (default: never; replaces an existing TTL)",
             CustomParser = ParseTtl,
         };
@@ -138,9 +152,100 @@ internal sealed class KvCommandLine(CliContext context)
     private static TimeSpan? ParseTtl(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens[^1].Value;
-        if (Durations.TryParseTtl(text, out var ttl)) return ttl;
-        result.AddError($"--ttl: '{text}' is not a duration (examples: 10s, 5m, 2h, 7d)");
+        if (Durations.Parse(text, longUnits: true, out var ttl) is not { } why) return ttl;
+        var hint = Durations.TryParse(text.Trim().TrimStart('-'), out _) || text.Trim() is "0" ? " (for no expiry leave the TTL out; kv persist KEY removes one)" : "";
+        result.AddError($"{result.Argument.Name}: {why}{hint}");
         return null;
+    }
+
+    private static TimeSpan ParseTtlArgument(System.CommandLine.Parsing.ArgumentResult result) => ParseTtl(result) ?? default;
+
+    /// <summary>A whole number, with an error that names the option and the text instead of a .NET type.</summary>
+    private static long? ParseWhole(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens[^1].Value;
+        if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)) return number;
+        var name = result.Parent is System.CommandLine.Parsing.OptionResult option ? option.Option.Name : result.Argument.Name;
+        result.AddError($"{name}: '{text}' is not a whole number");
+        return null;
+    }
+
+    private static Option<long?> WholeOption(string name, string description) => new(name) { Description = description, CustomParser = ParseWhole };
+
+    private Command CounterCommand(string name, int sign)
+    {
+        var key = KeyArgument();
+        var by = new Argument<long?>("BY")
+        {
+            Description = $"How much to {(sign > 0 ? "add" : "subtract")} (default 1)",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = ParseWhole,
+        };
+        var command = new Command(name,
+            $"{(sign > 0 ? "Add BY (default 1) to" : "Subtract BY (default 1) from")} the integer at KEY, atomically (a missing KEY counts as 0); prints the result")
+        {
+            key, by,
+        };
+        SetAction(command, async (client, parse, ct) =>
+        {
+            var amount = parse.GetValue(by) ?? 1;
+            if (sign < 0 && amount == long.MinValue) throw new CliUsageException($"BY: {amount} cannot be subtracted");
+            var result = await client.IncrementAsync(parse.GetRequiredValue(key), sign * amount, Timeout(parse), ct);
+            if (Json(parse))
+            {
+                context.Output.WriteJson(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("value", result);
+                    json.WriteEndObject();
+                });
+            }
+            else
+            {
+                context.Output.WriteLine(result.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private Command ExpireCommand()
+    {
+        var key = KeyArgument();
+        var ttl = new Argument<TimeSpan>("TTL") { Description = "How long from now, e.g. 10s, 5m, 2h, 7d", CustomParser = ParseTtlArgument };
+        var command = new Command("expire", "Make KEY expire TTL from now (replaces its TTL); exit 1 if KEY does not exist") { key, ttl };
+        SetAction(command, async (client, parse, ct) =>
+            PrintApplied(parse, await client.ExpireAsync(parse.GetRequiredValue(key), parse.GetValue(ttl), Timeout(parse), ct)));
+        return command;
+    }
+
+    private Command PersistCommand()
+    {
+        var key = KeyArgument();
+        var command = new Command("persist", "Remove the TTL of KEY; prints true, or false if it had none; exit 1 if KEY does not exist") { key };
+        SetAction(command, async (client, parse, ct) =>
+            PrintApplied(parse, await client.PersistAsync(parse.GetRequiredValue(key), Timeout(parse), ct)));
+        return command;
+    }
+
+    private int PrintApplied(ParseResult parse, bool applied)
+    {
+        if (Json(parse))
+        {
+            context.Output.WriteJson(json =>
+            {
+                json.WriteStartObject();
+                json.WriteBoolean("applied", applied);
+                json.WriteEndObject();
+            });
+        }
+        else
+        {
+            context.Output.WriteLine(applied ? "true" : "false");
+        }
+
+        return ExitCodes.Success;
     }
 
     private Command GetCommand()
@@ -166,10 +271,10 @@ internal sealed class KvCommandLine(CliContext context)
         var key = KeyArgument();
         var value = new Argument<string?>("VALUE")
         {
-            Description = "The value as text (UTF-8); without it and --file, standard input is read as bytes",
+            Description = "The value as text (UTF-8); - reads standard input as bytes, as does leaving VALUE and --file out when standard input is a pipe or file",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var file = new Option<string?>("--file") { Description = "Read the value from this file (bytes as they are)" };
+        var file = new Option<string?>("--file") { HelpName = "PATH", Description = "Read the value from this file (bytes as they are)" };
         var expected = ExpectRevisionOption();
         var command = new Command(name, description) { key, value, file };
         if (withExpectedRevision) command.Options.Add(expected);
@@ -177,7 +282,7 @@ internal sealed class KvCommandLine(CliContext context)
         {
             // In the shell, standard input carries the commands themselves.
             var stdin = context.InShell ? null : context.Input;
-            var bytes = await ValueInput.ReadAsync(parse.GetValue(value), parse.GetValue(file), stdin, ct);
+            var bytes = await ValueInput.ReadAsync(parse.GetValue(value), parse.GetValue(file), stdin, stdinIsTerminal: context.Interactive, ct);
             var expectedRevision = withExpectedRevision ? parse.GetValue(expected) : null;
             PrintRevision(parse, await write(client, parse.GetRequiredValue(key), bytes, expectedRevision, parse, Timeout(parse), ct));
             return ExitCodes.Success;
@@ -229,11 +334,16 @@ internal sealed class KvCommandLine(CliContext context)
 
     private Command ScanCommand()
     {
-        var prefix = new Argument<string>("PREFIX") { Description = "Only keys starting with this (default: all keys)", DefaultValueFactory = _ => "" };
-        var limit = new Option<int?>("--limit") { Description = "Stop after this many keys" };
+        var prefix = new Argument<string>("PREFIX")
+        {
+            Description = "Only keys starting with this (default: all keys)",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "",
+        };
+        var limit = WholeOption("--limit", "Stop after this many keys");
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--limit must be at least 1");
+            if (result.Tokens.Count > 0 && long.TryParse(result.Tokens[^1].Value, out var max) && max < 1) result.AddError("--limit: must be at least 1");
         });
         var command = new Command("scan", "List keys in order as KEY<TAB>REVISION lines (with --json: an array of key, value, revision)")
         {
@@ -241,7 +351,7 @@ internal sealed class KvCommandLine(CliContext context)
         };
         SetAction(command, async (client, parse, ct) =>
         {
-            var max = parse.GetValue(limit) ?? int.MaxValue;
+            var max = (int)Math.Min(parse.GetValue(limit) ?? int.MaxValue, int.MaxValue);
             var entries = client.ScanAsync(parse.GetRequiredValue(prefix), Math.Min(max, Scan.MaxLimit), Timeout(parse), ct);
             if (Json(parse)) await PrintScanJsonAsync(entries, max, ct);
             else await PrintScanTextAsync(entries, max, ct);
@@ -304,10 +414,37 @@ internal sealed class KvCommandLine(CliContext context)
         var address = new Argument<string>("ADDRESS") { Description = "The member, as HOST:PORT (its remoting port) or akka.tcp://kv@HOST:PORT" };
         var leave = new Command("leave", "Ask a member to leave gracefully: its partitions are handed off, then it exits") { address };
         SetAction(leave, async (client, parse, ct) => PrintMembers(parse, await client.LeaveClusterAsync(parse.GetValue(address)!, Timeout(parse), ct)));
-        var down = new Command("down", "Mark an unreachable member down so its partitions restart on the others") { address };
-        SetAction(down, async (client, parse, ct) => PrintMembers(parse, await client.DownClusterMemberAsync(parse.GetValue(address)!, Timeout(parse), ct)));
+        var force = new Option<bool>("--force") { Description = "Down the member even if it is reachable (it is removed while it runs; prefer leave)" };
+        var down = new Command("down", "Mark an unreachable member down so its partitions restart on the others; refuses a reachable member without --force")
+        {
+            address, force,
+        };
+        SetAction(down, async (client, parse, ct) =>
+        {
+            var target = parse.GetValue(address)!;
+            if (!parse.GetValue(force))
+            {
+                var cluster = await client.GetClusterMembersAsync(Timeout(parse), ct);
+                var wanted = MemberAddress(target);
+                if (cluster.Members.FirstOrDefault(m => string.Equals(m.Address, wanted, StringComparison.OrdinalIgnoreCase)) is { Reachable: true } member)
+                {
+                    throw new CliUsageException(
+                        $"{member.Address} is reachable ({member.Status}); down is for a member that cannot be reached. Use 'kv cluster leave {target}' to remove it gracefully, or --force to down it anyway");
+                }
+            }
+
+            return PrintMembers(parse, await client.DownClusterMemberAsync(target, Timeout(parse), ct));
+        });
 
         return new Command("cluster", "Cluster membership (the server must run with --seed-nodes)") { members, leave, down };
+    }
+
+    // HOST:PORT as the cluster writes member addresses: akka.tcp://kv@HOST:PORT.
+    private static string MemberAddress(string text)
+    {
+        var trimmed = text.Trim().TrimEnd('/');
+        if (trimmed.EndsWith("/user/kv", StringComparison.Ordinal)) trimmed = trimmed[..^"/user/kv".Length];
+        return trimmed.Contains("://", StringComparison.Ordinal) ? trimmed : $"akka.tcp://kv@{trimmed}";
     }
 
     private int PrintMembers(ParseResult parse, ClusterMembers cluster)
@@ -325,8 +462,29 @@ internal sealed class KvCommandLine(CliContext context)
 
     private Command ShellCommand()
     {
-        var command = new Command("shell", "Interactive session over one connection: type commands line by line (help, quit)");
-        SetAction(command, (client, parse, ct) => new KvShell(context, client, ServerOf(parse), Json(parse)).RunAsync(ct));
+        var command = new Command("shell", "Interactive session over one connection: type commands line by line (help, quit); starts even while the server is down");
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                await using var client = await KvClient.CreateAsync(Servers(parse), ClientOptions(parse), ct);
+                try
+                {
+                    await client.EnsureConnectedAsync(cancellationToken: ct);
+                }
+                catch (KvUnavailableException e)
+                {
+                    // Like redis-cli: the shell runs anyway, and each command tries to connect until one succeeds.
+                    context.Error.WriteLine($"(not connected) {e.Message}; each command tries again");
+                }
+
+                return await new KvShell(context, client, ServerOf(parse), Json(parse), this).RunAsync(ct);
+            }
+            catch (Exception e)
+            {
+                return context.Fail(e);
+            }
+        });
         return command;
     }
 
@@ -337,10 +495,7 @@ internal sealed class KvCommandLine(CliContext context)
             try
             {
                 if (context.ShellClient is { } shared) return await action(shared, parse, ct);
-                var options = new KvClientOptions { LogLevel = "OFF" };
-                if (Timeout(parse) is { } timeout) options = options with { Timeout = timeout };
-                var servers = ServerOf(parse).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                await using var client = await KvClient.ConnectAsync(servers, options, ct);
+                await using var client = await ConnectAsync(parse, ct);
                 return await action(client, parse, ct);
             }
             catch (Exception e)
@@ -355,6 +510,30 @@ internal sealed class KvCommandLine(CliContext context)
         else context.Output.WriteLine(revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    private KvClientOptions ClientOptions(ParseResult parse)
+    {
+        var options = new KvClientOptions { LogLevel = "OFF" };
+        return Timeout(parse) is { } timeout ? options with { Timeout = timeout } : options;
+    }
+
+    private IReadOnlyList<string> Servers(ParseResult parse) => ServerNames.Expand(ServerOf(parse));
+
+    // A server given by name (localhost:4053) is tried at the addresses the name resolves to first: a server is
+    // reachable only under the host it binds (127.0.0.1 by default), which a name is not, even when it resolves to it.
+    private async Task<KvClient> ConnectAsync(ParseResult parse, CancellationToken ct)
+    {
+        var given = ServerOf(parse);
+        try
+        {
+            return await KvClient.ConnectAsync(Servers(parse), ClientOptions(parse), ct);
+        }
+        catch (KvUnavailableException e) when (ServerNames.HasNames(given) && e.Message.Contains("no reply", StringComparison.Ordinal))
+        {
+            throw new KvUnavailableException(
+                $"{e.Message}. A server answers only at the host it binds (its log says 'KvActors serving at akka.tcp://kv@HOST:PORT'); give that HOST:PORT");
+        }
+    }
+
     private string ServerOf(ParseResult parse) =>
         parse.GetValue(_server) ?? (Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultServer);
 
@@ -365,13 +544,13 @@ internal sealed class KvCommandLine(CliContext context)
     private static Argument<string> KeyArgument() => new("KEY") { Description = "The key (UTF-8 text, 1 to 4096 bytes)" };
 
     private static Option<long?> ExpectRevisionOption() =>
-        new("--expect-revision") { Description = "Only if KEY is at this revision (0: only if KEY does not exist)" };
+        WholeOption("--expect-revision", "Only if KEY is at this revision (0: only if KEY does not exist)");
 
     private static TimeSpan? ParseTimeout(System.CommandLine.Parsing.ArgumentResult result)
     {
         var text = result.Tokens[^1].Value;
-        if (Durations.TryParse(text, out var timeout)) return timeout;
-        result.AddError($"--timeout: '{text}' is not a duration (examples: 5s, 500ms, 1m)");
+        if (Durations.Parse(text, longUnits: false, out var timeout) is not { } why) return timeout;
+        result.AddError($"--timeout: {why}");
         return null;
     }
 }

@@ -14,7 +14,9 @@ internal static class ClientConfig
 
     public static Config Build(KvClientOptions options)
     {
-        var frameBytes = RemotingFrameBytes(options.MaxValueBytes);
+        // Frames must fit the largest value the client may send or read; socket buffers are sized for ordinary values.
+        var frameBytes = RemotingFrameBytes(options.MaxValueBytes ?? KvClientOptions.LargestMaxValueBytes);
+        var bufferBytes = 2 * RemotingFrameBytes(Math.Min(options.MaxValueBytes ?? KvClientOptions.DefaultMaxValueBytes, KvClientOptions.DefaultMaxValueBytes));
         return ConfigurationFactory.ParseString($$"""
                 akka {
                   loglevel = {{options.LogLevel}}
@@ -36,8 +38,8 @@ internal static class ClientConfig
                       enforce-ip-family = true
                       dns-use-ipv6 = false
                       maximum-frame-size = {{frameBytes}}b
-                      send-buffer-size = {{frameBytes * 2}}b
-                      receive-buffer-size = {{frameBytes * 2}}b
+                      send-buffer-size = {{bufferBytes}}b
+                      receive-buffer-size = {{bufferBytes}}b
                     }
                   }
                 }

@@ -62,12 +62,31 @@ public sealed class KvClient : IAsyncDisposable
     /// of one cluster): the first that answers is used, and calls move on to the next when it cannot be reached.
     /// The Up members learned from the cluster join these servers (<see cref="KvClientOptions.MembershipRefresh"/>).
     /// </summary>
-    public static async Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<KvClient> ConnectAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartAsync(servers, options, waitForServer: true, cancellationToken);
+
+    /// <summary>
+    /// Starts a client without waiting for a server: the first call (or <see cref="EnsureConnectedAsync"/>)
+    /// connects, and a call made while no server is reachable fails as any call would, leaving the next to try again.
+    /// For tools that must start before their server does (an interactive shell).
+    /// </summary>
+    public static Task<KvClient> CreateAsync(IReadOnlyList<string> servers, KvClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartAsync(servers, options, waitForServer: false, cancellationToken);
+
+    /// <summary>Connects to a server now, if the client is not connected already.</summary>
+    /// <exception cref="KvUnavailableException">No server can be reached within the timeout.</exception>
+    public async Task EnsureConnectedAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        await GetSessionAsync(timeout ?? _options.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<KvClient> StartAsync(IReadOnlyList<string> servers, KvClientOptions? options, bool waitForServer, CancellationToken cancellationToken)
     {
         options ??= new KvClientOptions();
         if (servers.Count == 0) throw new ArgumentException("at least one server is needed", nameof(servers));
         if (options.Timeout <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, got {options.Timeout}", nameof(options));
-        if (options.MaxValueBytes < 1) throw new ArgumentException($"MaxValueBytes must be positive, got {options.MaxValueBytes}", nameof(options));
+        if (options.MaxValueBytes is < 1 or > KvClientOptions.LargestMaxValueBytes) throw new ArgumentException($"MaxValueBytes must be 1..{KvClientOptions.LargestMaxValueBytes}, got {options.MaxValueBytes}", nameof(options));
         if (options.MembershipRefresh < TimeSpan.Zero && options.MembershipRefresh != Timeout.InfiniteTimeSpan)
             throw new ArgumentException($"MembershipRefresh must be positive, zero or infinite, got {options.MembershipRefresh}", nameof(options));
         var paths = servers.Select(ServerPath.Parse).ToArray();
@@ -77,7 +96,7 @@ public sealed class KvClient : IAsyncDisposable
         var client = new KvClient(system, paths, options);
         try
         {
-            await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+            if (waitForServer) await client.GetSessionAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
             client._discovery?.Start(ct => client.GetClusterMembersAsync(cancellationToken: ct), client._servers.Learn, options.MembershipRefresh);
             return client;
         }
@@ -94,7 +113,7 @@ public sealed class KvClient : IAsyncDisposable
     public async Task<long> SetAsync(string key, byte[] value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         CheckValue(key, value);
-        var reply = await SendAsync(new Set(key, value, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(new Set(key, value, expectedRevision), timeout, cancellationToken, value.Length).ConfigureAwait(false);
         return Expect<Written>(reply).Revision;
     }
 
@@ -107,7 +126,7 @@ public sealed class KvClient : IAsyncDisposable
     public async Task<long> CreateAsync(string key, byte[] value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         CheckValue(key, value);
-        var reply = await SendAsync(new Create(key, value), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(new Create(key, value), timeout, cancellationToken, value.Length).ConfigureAwait(false);
         return Expect<Written>(reply).Revision;
     }
 
@@ -121,7 +140,7 @@ public sealed class KvClient : IAsyncDisposable
     public async Task<long> UpdateAsync(string key, byte[] value, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         CheckValue(key, value);
-        var reply = await SendAsync(new Update(key, value, expectedRevision), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(new Update(key, value, expectedRevision), timeout, cancellationToken, value.Length).ConfigureAwait(false);
         return Expect<Written>(reply).Revision;
     }
 
@@ -145,7 +164,7 @@ public sealed class KvClient : IAsyncDisposable
     public async Task<long> SetWithTtlAsync(string key, byte[] value, TimeSpan ttl, long? expectedRevision = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         CheckValue(key, value);
-        var reply = await SendAsync(new Set(key, value, expectedRevision, Expiry.At(Deadline(ttl))), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(new Set(key, value, expectedRevision, Expiry.At(Deadline(ttl))), timeout, cancellationToken, value.Length).ConfigureAwait(false);
         return Expect<Written>(reply).Revision;
     }
 
@@ -280,18 +299,58 @@ public sealed class KvClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one request and returns its reply, which may be a <see cref="KvError"/>.</summary>
-    private async Task<IKvReply> SendAsync(IKvRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
+    // Between two tries of a request the server refused without applying it (still starting, partition moving).
+    private static readonly TimeSpan NotAppliedRetry = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Sends one request and returns its reply, which may be a <see cref="KvError"/>. A request the server refused
+    /// as <see cref="ErrorCode.Unavailable"/> without applying it (a server still starting, a partition being taken
+    /// over or moving) is sent again while the call's time lasts; the last refusal is the reply if it never succeeds.
+    /// </summary>
+    /// <param name="valueBytes">The size of the value a write carries, checked against the server's limit.</param>
+    private async Task<IKvReply> SendAsync(IKvRequest request, TimeSpan? timeout, CancellationToken cancellationToken, int valueBytes = 0)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var limit = timeout ?? _options.Timeout;
         if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), limit, "timeout must be positive");
 
         var started = Stopwatch.GetTimestamp();
-        var (connection, session) = await GetSessionAsync(limit, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var reply = await SendOnceAsync(request, limit, started, cancellationToken, valueBytes).ConfigureAwait(false);
+            if (reply is not KvError { Code: ErrorCode.Unavailable } refused || !NotApplied(refused)) return reply;
+            if (limit - Stopwatch.GetElapsedTime(started) <= NotAppliedRetry * 2) return reply;
+            await Task.Delay(NotAppliedRetry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An Unavailable reply that says the request was not applied (or that the server is still starting or loading):
+    /// sending it again cannot apply a write twice. "Outcome unknown" never qualifies.
+    /// </summary>
+    internal static bool NotApplied(KvError error)
+    {
+        var message = error.Message;
+        if (message.Contains("outcome", StringComparison.OrdinalIgnoreCase)) return false;
+        return message.Contains("not applied", StringComparison.OrdinalIgnoreCase)
+               || message.Contains("starting", StringComparison.OrdinalIgnoreCase)
+               || message.Contains("loading", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<IKvReply> SendOnceAsync(IKvRequest request, TimeSpan limit, long started, CancellationToken cancellationToken, int valueBytes)
+    {
+        var (connection, session) = await GetSessionAsync(limit - Stopwatch.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
         // One budget for the whole call: resolving the front (if needed) and the request itself.
         var remaining = limit - Stopwatch.GetElapsedTime(started);
         if (remaining <= TimeSpan.Zero) throw connection.Unreachable(ServerConnection.NoReplyWithin(limit));
+        if (valueBytes > KvClientOptions.DefaultMaxValueBytes && _options.MaxValueBytes is null)
+        {
+            var serverLimit = await ServerMaxValueBytesAsync(session, remaining, cancellationToken).ConfigureAwait(false);
+            if (valueBytes > serverLimit)
+                throw new KvValueTooLargeException($"value is {valueBytes} bytes, the server's limit is {serverLimit} (its --max-value-bytes)");
+            remaining = limit - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero) throw connection.Unreachable(ServerConnection.NoReplyWithin(limit));
+        }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.LostToken);
         try
@@ -340,6 +399,23 @@ public sealed class KvClient : IAsyncDisposable
             : new KvUnavailableException($"no server reachable (of {connections.Count}); last: {last.Message}");
     }
 
+    // Asked once per session: a server that predates GetServerInfo is assumed to have the default limit.
+    private static async Task<int> ServerMaxValueBytesAsync(ServerSession session, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (session.MaxValueBytes > 0) return session.MaxValueBytes;
+        try
+        {
+            var reply = await session.Front.Ask<IKvReply>(GetServerInfo.Instance, timeout, cancellationToken).ConfigureAwait(false);
+            session.MaxValueBytes = reply is ServerInfo info ? info.MaxValueBytes : KvClientOptions.DefaultMaxValueBytes;
+        }
+        catch (AskTimeoutException)
+        {
+            throw new KvTimeoutException($"no reply to a request for the server's limits within {Durations.Format(timeout)}");
+        }
+
+        return session.MaxValueBytes;
+    }
+
     private static string NoReplyWithin(TimeSpan limit, IKvRequest request) =>
         ServerConnection.NoReplyWithin(limit) + OutcomeUnknown(request);
 
@@ -356,10 +432,13 @@ public sealed class KvClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        // The remoting frame is sized from MaxValueBytes; refusing here keeps requests well inside it, where an
-        // oversized frame would be dropped unanswered and surface only as a timeout.
-        if (value.Length > _options.MaxValueBytes)
-            throw new KvValueTooLargeException($"value is {value.Length} bytes, the client's limit (MaxValueBytes) is {_options.MaxValueBytes}");
+        // The remoting frames are sized from MaxValueBytes; refusing here keeps requests well inside them, where an
+        // oversized frame would be dropped unanswered and surface only as a timeout. Without a limit of its own the
+        // client checks a large value against the server's (SendOnceAsync).
+        if (_options.MaxValueBytes is { } own && value.Length > own)
+            throw new KvValueTooLargeException($"value is {value.Length} bytes, this client's limit (MaxValueBytes, kv --max-value-bytes) is {own}");
+        if (value.Length > KvClientOptions.LargestMaxValueBytes)
+            throw new KvValueTooLargeException($"value is {value.Length} bytes, no server accepts more than {KvClientOptions.LargestMaxValueBytes}");
     }
 
     private static KvValue ToValue(Found found) => new(

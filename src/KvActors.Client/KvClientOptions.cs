@@ -3,7 +3,11 @@ namespace KvActors.Client;
 /// <summary>How a <see cref="KvClient"/> connects and how long it waits.</summary>
 public sealed record KvClientOptions
 {
+    /// <summary>The servers' default <c>max-value-bytes</c>, assumed of a server too old to say its own.</summary>
     public const int DefaultMaxValueBytes = 1024 * 1024;
+
+    /// <summary>The largest <c>max-value-bytes</c> a server accepts; the client's frames fit a value this large.</summary>
+    public const int LargestMaxValueBytes = 64 * 1024 * 1024;
 
     /// <summary>
     /// Longest wait for one call, connecting included, unless the call passes its own timeout. Every call ends
@@ -19,9 +23,11 @@ public sealed record KvClientOptions
 
     /// <summary>
     /// Largest value this client sends; larger ones fail locally with <see cref="KvValueTooLargeException"/>.
-    /// It also sizes the remoting frames, so set it to at least the server's <c>max-value-bytes</c>.
+    /// Null (the default): the server's own limit (its <c>max-value-bytes</c>), which the client asks the server for
+    /// the first time it sends a value over <see cref="DefaultMaxValueBytes"/>. A number also sizes the remoting
+    /// frames (null sizes them for <see cref="LargestMaxValueBytes"/>), so it caps what the client can read too.
     /// </summary>
-    public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
+    public int? MaxValueBytes { get; init; }
 
     /// <summary>
     /// How often the client asks the node it uses for the cluster's members, and adds the Up members to the servers

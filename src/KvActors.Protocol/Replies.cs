@@ -68,5 +68,9 @@ public sealed record StoreStats(
 /// </summary>
 public sealed record PartitionRecovery(int Partition, string Node, DateTimeOffset StartedAt, TimeSpan Duration);
 
+/// <summary>The server's limits, so a client sizes and checks its requests by them rather than by its own guess.</summary>
+/// <param name="MaxValueBytes">The largest value the server accepts (its <c>max-value-bytes</c>).</param>
+public sealed record ServerInfo(int MaxValueBytes) : IKvReply;
+
 /// <summary>A request failed; nothing was changed unless <see cref="ErrorCode.Timeout"/> (outcome unknown).</summary>
 public sealed record KvError(ErrorCode Code, string Message) : IKvReply;

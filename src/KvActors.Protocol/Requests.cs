@@ -101,6 +101,15 @@ public sealed record Scan(string Prefix, string? After = null, int Limit = Scan.
 /// <summary>Pick a live key at random (<paramref name="Seed"/> makes the choice reproducible). Replies <see cref="RandomKeyResult"/>.</summary>
 public sealed record RandomKey(int Seed) : IKvQuery;
 
+/// <summary>
+/// Ask the front for the server's limits (answered by the front itself, no store involved). Replies
+/// <see cref="ServerInfo"/>; a server that predates it answers <see cref="ErrorCode.UnsupportedRequest"/>.
+/// </summary>
+public sealed record GetServerInfo : IKvQuery
+{
+    public static readonly GetServerInfo Instance = new();
+}
+
 /// <summary>Ask the store for its counters (keys, revision, journal positions, uptime).</summary>
 public sealed record GetStats : IKvQuery
 {

@@ -7,23 +7,14 @@ namespace KvActors.Cli.Shell;
 /// <c>kv shell</c>: reads commands line by line, like redis-cli, and runs each with the one client the shell
 /// connected. Prompts appear only when a person is typing, so piped input gives clean output.
 /// </summary>
-internal sealed class KvShell(CliContext context, KvClient client, string server, bool json)
+internal sealed class KvShell(CliContext context, KvClient client, string server, bool json, KvCommandLine commandLine)
 {
-    private const string Help = """
-        Commands (quote words with blanks: "hello world" or 'hello world'):
-          get KEY                                  print the value
-          set KEY VALUE [--expect-revision N]      set (with N: only if KEY is at revision N, 0 = absent)
-          create KEY VALUE                         create; fails if KEY exists
-          update KEY VALUE [--expect-revision N]   replace the value of an existing KEY
-          del KEY [--expect-revision N]            delete
-          exists KEY                               true or false
-          scan [PREFIX] [--limit N]                keys and revisions, in order
-          stats                                    store counters; this node's members, partitions, recovery times
-          history                                  the commands typed so far
-          help                                     this text
-          quit, exit                               leave
-        Every command takes --json and --timeout; COMMAND --help shows its details. --file PATH reads a value from a file.
-        """;
+    private static readonly (string Usage, string Description)[] ShellOnly =
+    [
+        ("history", "the commands typed so far"),
+        ("help", "this text"),
+        ("quit, exit", "leave"),
+    ];
 
     private readonly List<string> _history = [];
 
@@ -75,15 +66,45 @@ internal sealed class KvShell(CliContext context, KvClient client, string server
             case "quit" or "exit":
                 return false;
             case "help" or "?":
-                context.Output.WriteLine(Help);
+                context.Output.WriteLine(Help());
                 return true;
             case "history":
                 for (var i = 0; i < _history.Count; i++) context.Output.WriteLine($"{i + 1,5}  {_history[i]}");
                 return true;
         }
 
-        var commandLine = new KvCommandLine(context);
         await commandLine.InvokeAsync(commandLine.ParseShellLine(words), ownsTermination: false, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Every command a shell line accepts, from the commands themselves (so help cannot miss one): usage, then what
+    /// it does.
+    /// </summary>
+    private string Help()
+    {
+        var lines = new List<(string Usage, string Description)>();
+        foreach (var command in commandLine.ShellRoot().Subcommands)
+        {
+            if (command.Subcommands.Count == 0) lines.Add((Usage(command, command.Name), command.Description ?? ""));
+            foreach (var sub in command.Subcommands) lines.Add((Usage(sub, $"{command.Name} {sub.Name}"), sub.Description ?? ""));
+        }
+
+        lines.AddRange(ShellOnly);
+        var width = lines.Max(l => l.Usage.Length) + 2;
+        var text = new StringBuilder("Commands (quote words with blanks: \"hello world\" or 'hello world'):\n");
+        foreach (var (usage, description) in lines) text.Append("  ").Append(usage.PadRight(width)).Append(description).Append('\n');
+        text.Append("Every command takes --json and --timeout; COMMAND --help shows its details.");
+        return text.ToString();
+    }
+
+    private static string Usage(System.CommandLine.Command command, string name)
+    {
+        var usage = new StringBuilder(name);
+        foreach (var argument in command.Arguments)
+            usage.Append(argument.Arity.MinimumNumberOfValues == 0 ? $" [{argument.Name}]" : $" {argument.Name}");
+        foreach (var option in command.Options.Where(o => o.Name is not ("--help" or "-h" or "-?")))
+            usage.Append(option.ValueType == typeof(bool) ? $" [{option.Name}]" : $" [{option.Name} {option.HelpName ?? "N"}]");
+        return usage.ToString();
     }
 }

@@ -123,7 +123,31 @@ internal sealed class ServerConnection
         }
     }
 
+    // A server that is still starting has its remoting port open before its front exists: such a server answers
+    // "no such actor", and is asked again, every StartingRetry, until the timeout runs out.
     private async Task<ServerSession> ResolveAsync(TimeSpan timeout)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return await ResolveOnceAsync(timeout - Stopwatch.GetElapsedTime(started)).ConfigureAwait(false);
+            }
+            catch (FrontMissingException missing)
+            {
+                var left = timeout - Stopwatch.GetElapsedTime(started);
+                if (left <= StartingRetry) throw new KvUnavailableException($"{missing.Message} (still starting? asked for {Durations.Format(timeout)})");
+                await Task.Delay(StartingRetry).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static readonly TimeSpan StartingRetry = TimeSpan.FromMilliseconds(200);
+
+    private sealed class FrontMissingException(string message) : Exception(message);
+
+    private async Task<ServerSession> ResolveOnceAsync(TimeSpan timeout)
     {
         var resolveFailed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock) _resolveFailed = resolveFailed;
@@ -155,7 +179,7 @@ internal sealed class ServerConnection
             // watcher first, so once the watcher has caught up, a connection failure shows in resolveFailed.
             await CatchUpWithWatcherAsync().ConfigureAwait(false);
             if (resolveFailed.Task.IsCompletedSuccessfully) throw Unreachable(resolveFailed.Task.Result);
-            throw new KvUnavailableException($"server {Path.Address} is running but has no KvActors front at {Path}");
+            throw new FrontMissingException($"server {Path.Address} is running but has no KvActors front at {Path}");
         }
         finally
         {

@@ -16,6 +16,9 @@ internal sealed class ServerSession(IActorRef front)
 
     public bool IsLost => _lost.IsCancellationRequested;
 
+    /// <summary>The server's largest value, once asked (<see cref="KvActors.Protocol.GetServerInfo"/>); 0 until then.</summary>
+    public int MaxValueBytes { get; set; }
+
     // Safe to call more than once and from any thread. The source is never disposed: in-flight calls may still
     // be linking to its token, and an undisposed source without timers holds nothing but memory.
     public void MarkLost() => _lost.Cancel();

@@ -18,6 +18,7 @@ public sealed partial class KvSerializer
         ScanPage => "r-scan",
         StoreStats => "r-stats",
         ClusterMembers => "r-cluster",
+        ServerInfo => "r-server-info",
         KvError => "r-error",
         _ => null,
     };
@@ -35,6 +36,7 @@ public sealed partial class KvSerializer
         StoreStats m => ToProto(m),
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
         ClusterMembers m => ToProto(m),
+        ServerInfo m => new ServerInfoReply { MaxValueBytes = m.MaxValueBytes },
         _ => null,
     };
 
@@ -50,6 +52,7 @@ public sealed partial class KvSerializer
         "r-scan" => FromProto(ScanReply.Parser.ParseFrom(bytes)),
         "r-stats" => FromProto(StatsReply.Parser.ParseFrom(bytes)),
         "r-cluster" => FromProto(ClusterMembersReply.Parser.ParseFrom(bytes)),
+        "r-server-info" => new ServerInfo(ServerInfoReply.Parser.ParseFrom(bytes).MaxValueBytes),
         "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
         _ => null,
     };

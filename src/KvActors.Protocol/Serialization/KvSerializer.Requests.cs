@@ -25,6 +25,7 @@ public sealed partial class KvSerializer
         Scan => "scan",
         RandomKey => "randomkey",
         GetStats => "stats",
+        GetServerInfo => "server-info",
         PartitionEnvelope => "partition",
         GetClusterMembers => "cluster-members",
         LeaveCluster => "cluster-leave",
@@ -55,6 +56,7 @@ public sealed partial class KvSerializer
         Scan m => ToProto(m),
         RandomKey m => new RandomKeyRequest { Seed = m.Seed },
         GetStats => new StatsRequest(),
+        GetServerInfo => new ServerInfoRequest(),
         _ => null,
     };
 
@@ -81,6 +83,7 @@ public sealed partial class KvSerializer
         "scan" => FromProto(ScanRequest.Parser.ParseFrom(bytes)),
         "randomkey" => new RandomKey(RandomKeyRequest.Parser.ParseFrom(bytes).Seed),
         "stats" => GetStats.Instance,
+        "server-info" => GetServerInfo.Instance,
         _ => null,
     };
 

@@ -27,6 +27,7 @@ public sealed class KvFront : ReceiveActor
     private readonly IPartitions _partitions;
     private readonly IActorRef? _membership;
     private readonly string _node;
+    private readonly ServerInfo _info;
 
     /// <param name="partitions">How to reach the partitions in a cluster; null to host them here, as children.</param>
     /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
@@ -34,6 +35,7 @@ public sealed class KvFront : ReceiveActor
     {
         _membership = membership;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        _info = new ServerInfo(settings.Limits.MaxValueBytes);
         _validator = new RequestValidator(settings.Limits);
         _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
         _partitions = partitions ?? new LocalPartitions(Enumerable.Range(0, map.Count)
@@ -56,6 +58,12 @@ public sealed class KvFront : ReceiveActor
         if (_validator.Validate(request) is { } invalid)
         {
             Sender.Tell(invalid);
+            return;
+        }
+
+        if (request is GetServerInfo)
+        {
+            Sender.Tell(_info);
             return;
         }
 

@@ -32,6 +32,7 @@ public sealed class RequestValidator(StoreLimits limits)
         Scan r => ScanArguments(r),
         RandomKey => null,
         GetStats => null,
+        GetServerInfo => null,
         IMembershipRequest => null,
         _ => new KvError(ErrorCode.UnsupportedRequest, $"unsupported request {request.GetType().Name}"),
     };

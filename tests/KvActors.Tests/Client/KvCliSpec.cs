@@ -76,7 +76,7 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
         AssertOneErrorLine(await Kv("frobnicate", "k"), "kv: unknown command or argument 'frobnicate' (see --help)");
         AssertOneErrorLine(await Run(["--server", ServerAddress, "--timeout", "soon", "get", "k"], []),
             "kv: --timeout: 'soon' is not a duration (examples: 5s, 500ms, 1m) (see --help)");
-        AssertOneErrorLine(await Kv("scan", "--limit", "0"), "kv: --limit must be at least 1 (see --help)");
+        AssertOneErrorLine(await Kv("scan", "--limit", "0"), "kv: --limit: must be at least 1 (see --help)");
         AssertOneErrorLine(await Kv("set", "k", "v", "--file", "/nonexistent"), "kv: give the value as an argument or with --file, not both");
         AssertOneErrorLine(await Kv("set", "", "v"), "kv: key must not be empty");
         AssertOneErrorLine(await Kv("set", "k", "--file", "/nonexistent/value"), "kv: Could not find a part of the path '/nonexistent/value'.");
