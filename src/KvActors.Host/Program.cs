@@ -7,6 +7,7 @@ using KvActors.Host;
 using KvActors.Host.Logging;
 using KvActors.Resp;
 using KvActors.Server;
+using KvActors.Server.Front;
 using KvActors.Server.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -69,13 +70,19 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
         void StartServing(ActorSystem system, IActorRegistry registry)
         {
             system.ActorOf(ConnectionLog.Props(), "connection-log");
-            var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
-            registry.Register<ServerBootstrap>(front);
-            if (resp is not null) RespListener.Start(system, front, resp);
-            var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-            system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
-                address, bootstrap.Storage.Describe(), settings.SnapshotEvery);
-        }
+        var readiness = ServerReadiness.Get(system);
+        // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
+        // says -LOADING until every partition serves, as Redis does while it loads.
+        var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
+        registry.Register<ServerBootstrap>(front);
+        if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        // "serving" is said once this node serves: on a single node, when every partition has recovered; a cluster
+        // node serves (forwarding to the partitions' owners) as soon as its front is up.
+        var serving = settings.IsClusterNode ? Task.CompletedTask : readiness.WhenFirstReady;
+        serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
+            address, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
+    }
     });
 
     using var host = builder.Build();
