@@ -39,6 +39,8 @@ public static class ClusterBootstrap
     /// </summary>
     public static IActorRef StartFront(ActorSystem system, ServerBootstrap bootstrap)
     {
+        // The front exists first and answers "starting" while the layout is read.
+        var front = system.ActorOf(KvFront.StartingProps(), KvFront.Name);
         var map = bootstrap.ResolveLayout(system);
         var store = bootstrap.StartFencing(system);
         var sharding = ClusterSharding.Get(system);
@@ -57,6 +59,7 @@ public static class ClusterBootstrap
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
         var membership = system.ActorOf(MembershipActor.Props(region), "membership");
-        return system.ActorOf(KvFront.Props(store, map, partitions, membership), KvFront.Name);
+        front.Tell(new KvFront.Start(store, map, partitions, membership));
+        return front;
     }
 }

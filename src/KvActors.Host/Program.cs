@@ -4,8 +4,10 @@ using Akka.Event;
 using Akka.Hosting;
 using KvActors.Cluster;
 using KvActors.Host;
+using KvActors.Host.Logging;
 using KvActors.Resp;
 using KvActors.Server;
+using KvActors.Server.Front;
 using KvActors.Server.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,24 +42,51 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     // defaults would watch the working directory tree for appsettings.json changes, which costs start-up time.
     var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
         new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
-    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+    // Akka's events are the log (ConsoleLogger: one line, one timestamp). Microsoft.Extensions.Logging has no
+    // provider: the generic host's lifetime chatter and its crit/fail stack traces for a failed start are not
+    // shown; a failed start is reported once, as one line, by ServerCommand.
+    builder.Logging.ClearProviders();
+    Exception? startFailure = null;
+    IHost? running = null;
     builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
     {
         akka.AddHocon(bootstrap.Config, HoconAddMode.Replace)
             .AddSetup(bootstrap.Storage.ToSetup())
-            .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+            .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLogger<ConsoleLogger>())
             .WithActors((system, registry) =>
             {
-                var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
-                registry.Register<ServerBootstrap>(front);
-                if (resp is not null) RespListener.Start(system, front, resp);
-                var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-                system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
-                    address, bootstrap.Storage.Describe(), settings.SnapshotEvery);
+                try
+                {
+                    StartServing(system, registry);
+                }
+                catch (Exception e)
+                {
+                    // Thrown out of here, Akka.Hosting and the generic host would each log it with a stack trace.
+                    startFailure = e;
+                    running?.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+                }
             });
+
+        void StartServing(ActorSystem system, IActorRegistry registry)
+        {
+            system.ActorOf(ConnectionLog.Props(), "connection-log");
+        var readiness = ServerReadiness.Get(system);
+        // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
+        // says -LOADING until every partition serves, as Redis does while it loads.
+        var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
+        registry.Register<ServerBootstrap>(front);
+        if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        // "serving" is said once this node serves: on a single node, when every partition has recovered; a cluster
+        // node serves (forwarding to the partitions' owners) as soon as its front is up.
+        var serving = settings.IsClusterNode ? Task.CompletedTask : readiness.WhenFirstReady;
+        serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
+            address, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
+    }
     });
 
     using var host = builder.Build();
+    running = host;
     try
     {
         await host.RunAsync(cancellationToken);
@@ -66,6 +95,10 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     {
         throw new StartupException($"failed to start: {e.GetBaseException().Message}");
     }
+
+    if (startFailure is not null) throw new StartupException(startFailure is KvActors.Server.Partitioning.PartitionLayoutException
+        ? startFailure.Message
+        : $"failed to start: {startFailure.GetBaseException().Message}");
 
     return 0;
 }

@@ -73,4 +73,19 @@ public sealed record PartitionRecovery(int Partition, string Node, DateTimeOffse
 public sealed record ServerInfo(int MaxValueBytes) : IKvReply;
 
 /// <summary>A request failed; nothing was changed unless <see cref="ErrorCode.Timeout"/> (outcome unknown).</summary>
-public sealed record KvError(ErrorCode Code, string Message) : IKvReply;
+public sealed record KvError(ErrorCode Code, string Message) : IKvReply
+{
+    /// <summary>
+    /// Start of the <see cref="ErrorCode.Unavailable"/> message a server answers while it starts (before its front
+    /// is up, or while a partition loads its data from the journal): the request was not applied, and retrying
+    /// shortly succeeds. A stable part of the wire protocol (docs/client.md), which clients match to retry.
+    /// </summary>
+    public const string StartingPrefix = "starting: ";
+
+    /// <summary>The answer to a request that arrives while the server starts; <paramref name="what"/> says what it waits for.</summary>
+    public static KvError Starting(string what) =>
+        new(ErrorCode.Unavailable, $"{StartingPrefix}{what}; the request was not applied, retry");
+
+    /// <summary>Whether this is the transient "server is starting" answer (<see cref="StartingPrefix"/>).</summary>
+    public bool IsStarting => Code == ErrorCode.Unavailable && Message.StartsWith(StartingPrefix, StringComparison.Ordinal);
+}

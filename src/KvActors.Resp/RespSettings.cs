@@ -10,6 +10,12 @@ public sealed record RespSettings
 {
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// Whether the server is still loading its data (its front not up yet, or a partition recovering): commands
+    /// that need the store are then answered <c>-LOADING</c>, as Redis does while it loads. Null: never loading.
+    /// </summary>
+    public Func<bool>? IsLoading { get; init; }
+
     /// <summary>TCP port; 0 picks a free one (the bound port is on <see cref="RespListener.EndPoint"/>).</summary>
     public int Port { get; init; } = 6379;
 

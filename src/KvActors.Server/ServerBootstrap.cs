@@ -66,7 +66,22 @@ public sealed class ServerBootstrap
     /// the wrong one.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    public IActorRef StartFront(ActorSystem system) => system.ActorOf(KvFront.Props(StartFencing(system), ResolveLayout(system)), KvFront.Name);
+    public IActorRef StartFront(ActorSystem system)
+    {
+        // The front exists first and answers "starting" while the layout is read (that takes a second or two).
+        var front = system.ActorOf(KvFront.StartingProps(), KvFront.Name);
+        try
+        {
+            var map = ResolveLayout(system);
+            front.Tell(new KvFront.Start(StartFencing(system), map));
+            return front;
+        }
+        catch
+        {
+            system.Stop(front);
+            throw;
+        }
+    }
 
     /// <summary>Starts watching partition ownership for this system's stores; their settings carry the fence.</summary>
     public StoreSettings StartFencing(ActorSystem system)

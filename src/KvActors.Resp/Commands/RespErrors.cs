@@ -40,8 +40,11 @@ internal static class RespErrors
         return text.ToString();
     }
 
+    /// <summary>What Redis answers while it loads its data set; client libraries know to retry it.</summary>
+    public const string Loading = "LOADING KvActors is loading the dataset in memory";
+
     /// <summary>How a store error reads for a command about <paramref name="kind"/> values.</summary>
-    public static RespValue From(KvError error, ValueKind kind = ValueKind.String) => RespValue.Error(error.Code switch
+    public static RespValue From(KvError error, ValueKind kind = ValueKind.String) => RespValue.Error(error.IsStarting ? Loading : error.Code switch
     {
         ErrorCode.NotANumber => kind == ValueKind.Float ? NotAFloat : NotAnInteger,
         ErrorCode.Overflow => kind switch

@@ -43,6 +43,9 @@ internal sealed class CommandDispatcher(ClientSession session, RespServerState s
             case CommandAction.Reply reply:
                 return Ready(reply.Value, reply.CloseConnection);
 
+            case CommandAction.Store or CommandAction.Sequence when server.Settings.IsLoading?.Invoke() == true:
+                return Ready(RespValue.Error(RespErrors.Loading));
+
             case CommandAction.Store { Plan: var plan }:
                 await _runningSequence.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (plan.IsRead) await WritesAcknowledgedAsync().ConfigureAwait(false);

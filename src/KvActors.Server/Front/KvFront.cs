@@ -22,30 +22,55 @@ public sealed class KvFront : ReceiveActor
     // A scattered part not answered by then counts as timed out; callers' own timeouts are shorter.
     private static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly RequestValidator _validator;
-    private readonly RequestRouter _router;
-    private readonly IPartitions _partitions;
-    private readonly IActorRef? _membership;
+    private RequestValidator _validator = null!;
+    private RequestRouter _router = null!;
+    private IPartitions _partitions = null!;
+    private IActorRef? _membership;
     private readonly string _node;
-    private readonly ServerInfo _info;
+    private ServerInfo _info = null!;
 
     /// <param name="partitions">How to reach the partitions in a cluster; null to host them here, as children.</param>
     /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
     public KvFront(StoreSettings settings, PartitionMap map, IPartitions? partitions, IActorRef? membership)
     {
-        _membership = membership;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-        _info = new ServerInfo(settings.Limits.MaxValueBytes);
-        _validator = new RequestValidator(settings.Limits);
-        _router = new RequestRouter(map, settings.Limits.ScanPageBytes);
-        _partitions = partitions ?? new LocalPartitions(Enumerable.Range(0, map.Count)
-                .Select(p => Context.ActorOf(PartitionHost.Props(settings with { PartitionId = p }), $"partition-{p}"))
-                .ToArray());
+        Init(new Start(settings, map, partitions, membership));
         ReceiveAny(Handle);
+    }
+
+    // A front that exists before the partition layout is known: remote clients find /user/kv at once and are told
+    // the server is starting instead of finding no front at all.
+    public KvFront()
+    {
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        Receive<Start>(start =>
+        {
+            Init(start);
+            Become(() => ReceiveAny(Handle));
+        });
+        ReceiveAny(_ => Sender.Tell(KvError.Starting("the server is starting (reading the partition layout)")));
     }
 
     public static Props Props(StoreSettings settings, PartitionMap map, IPartitions? partitions = null, IActorRef? membership = null) =>
         Akka.Actor.Props.Create(() => new KvFront(settings, map, partitions, membership));
+
+    /// <summary>A front that answers "starting" until it is sent <see cref="Start"/>.</summary>
+    public static Props StartingProps() => Akka.Actor.Props.Create(() => new KvFront());
+
+    /// <summary>What a starting front needs to serve.</summary>
+    public sealed record Start(StoreSettings Settings, PartitionMap Map, IPartitions? Partitions = null, IActorRef? Membership = null);
+
+    private void Init(Start start)
+    {
+        _membership = start.Membership;
+        _info = new ServerInfo(start.Settings.Limits.MaxValueBytes);
+        _validator = new RequestValidator(start.Settings.Limits);
+        _router = new RequestRouter(start.Map, start.Settings.Limits.ScanPageBytes);
+        _partitions = start.Partitions ?? new LocalPartitions(Enumerable.Range(0, start.Map.Count)
+                .Select(p => Context.ActorOf(PartitionHost.Props(start.Settings with { PartitionId = p }), $"partition-{p}"))
+                .ToArray());
+        ServerReadiness.Get(Context.System).FrontStarted(start.Partitions is null ? start.Map.Count : 0);
+    }
 
     private void Handle(object message)
     {

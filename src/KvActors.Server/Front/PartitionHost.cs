@@ -28,6 +28,10 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     // Requests wait this long for a takeover (the previous owner's lease running out) before they are told to retry.
     private static readonly TimeSpan TakeoverPatience = TimeSpan.FromSeconds(3);
 
+    // Requests wait this long for a recovering store (a quick restart stays invisible); after that, and until the
+    // store serves, they are answered "starting" at once so that clients retry instead of timing out.
+    private static readonly TimeSpan LoadingPatience = TimeSpan.FromSeconds(1);
+
     private readonly StoreSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<(object Request, IActorRef Sender)> _held = new();
@@ -48,6 +52,8 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
 
     public static Props Props(StoreSettings settings) => Akka.Actor.Props.Create(() => new PartitionHost(settings));
 
+    private ServerReadiness Readiness => ServerReadiness.Get(Context.System);
+
     protected override void PreStart()
     {
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
@@ -58,6 +64,7 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     {
         _acquiring?.Cancel();
         Context.System.EventStream.Unsubscribe(Self);
+        Readiness.Remove(_settings.PartitionId);
     }
 
     // A failing store is stopped, never restarted in place: the host owns the retry policy.
@@ -67,6 +74,7 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     {
         // A fresh gate per store: a stopped store's mailbox is dropped without replies, so its count means nothing.
         _gate = new AdmissionGate(_settings.MaxPendingRequests);
+        Readiness.Report(_settings.PartitionId, PartitionPhase.Loading);
         _acquiring = new CancellationTokenSource();
         _settings.Fence.AcquireAsync(_settings.PersistenceId, _acquiring.Token)
             .PipeTo(Self, success: grant => new Acquired(grant), failure: e => new AcquireFailed(e));
@@ -84,6 +92,7 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
             Timers.Cancel(nameof(TakeoverPatience));
             _store = Context.ActorOf(StoreActor.Props(_settings, _gate, acquired.Grant), "store");
             Context.Watch(_store);
+            Timers.StartSingleTimer(nameof(LoadingPatience), OutOfPatience.Instance, LoadingPatience);
             Become(Recovering);
         });
         Receive<AcquireFailed>(failed =>
@@ -136,7 +145,13 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
 
     private void Recovering()
     {
+        var patient = true;
         AnswerDeadRequests();
+        Receive<OutOfPatience>(_ =>
+        {
+            patient = false;
+            AnswerHeld(Loading);
+        });
         Receive<PartitionHandOff>(_ =>
         {
             // Nothing accepted yet: nothing to finish.
@@ -146,6 +161,8 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         Receive<StoreFenced>(_ => _fenced = true);
         Receive<StoreReady>(_ =>
         {
+            Timers.Cancel(nameof(LoadingPatience));
+            Readiness.Report(_settings.PartitionId, PartitionPhase.Serving);
             _readySince = DateTime.UtcNow;
             while (_held.TryDequeue(out var held)) _store.Tell(held.Request, held.Sender);
             Become(Serving);
@@ -153,7 +170,8 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         Receive<Terminated>(OnStoreStopped);
         ReceiveAny(request =>
         {
-            if (_gate.TryEnter()) _held.Enqueue((request, Sender));
+            if (!patient) Sender.Tell(Loading);
+            else if (_gate.TryEnter()) _held.Enqueue((request, Sender));
             else Sender.Tell(new KvError(ErrorCode.Busy, $"store is recovering and {_gate.Limit} requests are already waiting; retry later"));
         });
     }
@@ -186,6 +204,8 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         ReceiveAny(_ => Sender.Tell(Moving));
     }
 
+    private KvError Loading => KvError.Starting($"partition {_settings.PartitionId} is loading its data from the journal");
+
     private KvError Moving => new(ErrorCode.Unavailable,
         $"partition {_settings.PartitionId} is moving to another node; the request was not applied, retry");
 
@@ -210,8 +230,10 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
     {
         if (!terminated.ActorRef.Equals(_store)) return;
 
+        Timers.Cancel(nameof(LoadingPatience));
         if (_fenced)
         {
+            Readiness.Report(_settings.PartitionId, PartitionPhase.Down);
             while (_held.TryDequeue(out var held)) held.Sender.Tell(StoreFenced.Error(_settings.PartitionId));
             Become(Fenced);
             return;
@@ -228,6 +250,7 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
 
     private void Retry()
     {
+        Readiness.Report(_settings.PartitionId, PartitionPhase.Down);
         Timers.StartSingleTimer(nameof(RestartStore), RestartStore.Instance, _backoff);
         _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
         Become(Down);

@@ -52,7 +52,10 @@ public sealed partial class HostProcess : IDisposable
     }
 
     /// <summary>Starts kv-server with <paramref name="args"/>; RESP gets a free port unless they name one.</summary>
-    public static HostProcess Start(params string[] args)
+    public static HostProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts kv-server with <paramref name="args"/> and extra environment variables.</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         if (!File.Exists(ServerDll)) throw new FileNotFoundException($"server not built at {ServerDll}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -66,6 +69,7 @@ public sealed partial class HostProcess : IDisposable
         }
 
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
 
         var host = new HostProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
         host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+
+namespace KvActors.Server.Front;
+
+/// <summary>What a hosted partition is doing, as its <see cref="PartitionHost"/> reports it.</summary>
+public enum PartitionPhase
+{
+    /// <summary>Taking ownership or recovering its state from the journal: requests wait, then are told "starting".</summary>
+    Loading,
+
+    /// <summary>Serves requests.</summary>
+    Serving,
+
+    /// <summary>Its store failed and is restarted with backoff, or it was fenced off by a newer owner.</summary>
+    Down,
+}
+
+/// <summary>
+/// Whether this node can serve: its front is up and every partition it hosts serves. The RESP listener answers
+/// <c>-LOADING</c> while <see cref="IsLoading"/>; the host logs that it serves, and <c>/health/ready</c> says so, once
+/// <see cref="IsReady"/>. One per ActorSystem (an Akka extension), updated by the front and the partition hosts.
+/// </summary>
+public sealed class ServerReadiness : IExtension
+{
+    private readonly ConcurrentDictionary<int, PartitionPhase> _phases = new();
+    private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _frontStarted;
+
+    public static ServerReadiness Get(ActorSystem system) => system.WithExtension<ServerReadiness, ServerReadinessProvider>();
+
+    /// <summary>Partitions this node is expected to host before it is ready (all of them on a single node; none in a cluster, where sharding places them).</summary>
+    public int ExpectedPartitions { get; private set; }
+
+    /// <summary>The front is up (the partition layout is known) and expects <paramref name="partitions"/> local partitions.</summary>
+    public void FrontStarted(int partitions)
+    {
+        ExpectedPartitions = partitions;
+        _frontStarted = true;
+        CheckReady();
+    }
+
+    public void Report(int partition, PartitionPhase phase)
+    {
+        _phases[partition] = phase;
+        CheckReady();
+    }
+
+    public void Remove(int partition)
+    {
+        _phases.TryRemove(partition, out _);
+        CheckReady();
+    }
+
+    /// <summary>The phase of every partition hosted here, by partition.</summary>
+    public IReadOnlyDictionary<int, PartitionPhase> Phases => new SortedDictionary<int, PartitionPhase>(_phases);
+
+    /// <summary>The front is not up yet, or a hosted partition is loading.</summary>
+    public bool IsLoading => !_frontStarted || _phases.Count < ExpectedPartitions || _phases.Values.Any(p => p == PartitionPhase.Loading);
+
+    /// <summary>The front is up and every hosted partition serves.</summary>
+    public bool IsReady => _frontStarted && _phases.Count >= ExpectedPartitions && _phases.Values.All(p => p == PartitionPhase.Serving);
+
+    /// <summary>Completes the first time the node is ready.</summary>
+    public Task WhenFirstReady => _firstReady.Task;
+
+    private void CheckReady()
+    {
+        if (IsReady) _firstReady.TrySetResult();
+    }
+}
+
+public sealed class ServerReadinessProvider : ExtensionIdProvider<ServerReadiness>
+{
+    public override ServerReadiness CreateExtension(ExtendedActorSystem system) => new();
+}
