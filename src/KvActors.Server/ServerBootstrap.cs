@@ -78,7 +78,8 @@ public sealed class ServerBootstrap
         }
         catch
         {
-            system.Stop(front);
+            // Gone before this returns, so that a caller may start another front under the same name.
+            front.GracefulStop(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             throw;
         }
     }

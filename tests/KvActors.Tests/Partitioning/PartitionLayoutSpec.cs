@@ -48,7 +48,8 @@ public sealed class PartitionLayoutSpec(ITestOutputHelper output)
         Assert.Contains("written before partitioning", refused.Message);
         Assert.Contains("--partitions 1", refused.Message);
 
-        front = StartWith(partitions: 1);
+        // The guardian frees the refused front's name a moment after it has stopped: retry until it has.
+        AwaitAssert(() => front = StartWith(partitions: 1), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         AwaitAssert(() => Assert.Equal([7], front.Ask<Found>(new Get("x"), TimeSpan.FromSeconds(2)).GetAwaiter().GetResult().Value),
             TimeSpan.FromSeconds(30));
         Assert.Equal(1, SqliteProbe.Scalar(JournalFile, "SELECT COUNT(*) FROM journal WHERE persistence_id = 'kv-layout'"));
