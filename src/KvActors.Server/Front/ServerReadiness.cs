@@ -66,7 +66,9 @@ public sealed class ServerReadiness : IExtension
 
     private void CheckReady()
     {
-        if (IsReady) _firstReady.TrySetResult();
+        // Nothing loading any more: every partition serves, or failed its start and is retried with backoff (it
+        // answers Unavailable meanwhile, and the log says why), so the server says it serves what it can.
+        if (!IsLoading) _firstReady.TrySetResult();
     }
 }
 
