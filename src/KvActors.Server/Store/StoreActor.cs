@@ -58,6 +58,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private readonly OwnershipLease _lease;
     private bool _waitingForLease;
     private bool _fenced;
+    private long _groupStartedTimestamp;
 
     public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
     {
@@ -68,6 +69,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
+        // Gauges read the state's key count and the gate between messages: a slightly stale number is fine.
+        KvMetrics.PartitionStarted(settings.PartitionId, () => _machine.Count, () => gate.Pending);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -141,6 +144,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _recovery = new PartitionRecovery(_settings.PartitionId, node, _startedAt, Stopwatch.GetElapsedTime(_startedTimestamp));
         _log.Info("Partition {0} recovered in {1:0.###}s: {2} keys at revision {3} (journal sequence {4}, snapshot {5})",
             _settings.PartitionId, _recovery.Duration.TotalSeconds, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
+        KvMetrics.PartitionRecovered(_settings.PartitionId, _recovery.Duration);
         if (_snapshotSequenceNr > 0) TrimHeap("loading its snapshot", _keysAtSnapshot);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
@@ -250,6 +254,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         }
 
         _inFlight = group.Replies;
+        _groupStartedTimestamp = Stopwatch.GetTimestamp();
+        KvMetrics.GroupCommitSize.Record(group.Changes.Count);
         PersistAsync(new ChangeSet(group.Changes) { Epoch = _epoch }, _onGroupDurable);
     }
 
@@ -269,6 +275,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     private void OnGroupDurable(ChangeSet group)
     {
+        KvMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(_groupStartedTimestamp).TotalSeconds);
         foreach (var change in group.Changes) _machine.ApplyEvent(change);
         _durableSequenceNr++;
         _changesSinceSnapshot += group.Changes.Count;
