@@ -60,6 +60,11 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private bool _fenced;
     private long _groupStartedTimestamp;
 
+    // A recovery longer than this says how far it got, this often (timers do not run while a persistent actor recovers).
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
+    private long _recoveredChanges;
+
     public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
     {
         _settings = settings;
@@ -82,6 +87,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         {
             foreach (var change in set.Changes) _machine.ApplyEvent(change);
             _changesSinceSnapshot += set.Changes.Count;
+            _recoveredChanges += set.Changes.Count;
+            if (Stopwatch.GetElapsedTime(_lastProgressTimestamp) >= ProgressEvery) LogRecoveryProgress();
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -136,6 +143,14 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant) =>
         Akka.Actor.Props.Create(() => new StoreActor(settings, gate, grant));
+
+    private void LogRecoveryProgress()
+    {
+        _lastProgressTimestamp = Stopwatch.GetTimestamp();
+        var elapsed = Stopwatch.GetElapsedTime(_startedTimestamp);
+        _log.Info("Partition {0} recovering: {1} keys, {2} changes replayed after the snapshot ({3:0} changes/s), journal sequence {4}, {5:0}s so far",
+            _settings.PartitionId, _machine.Count, _recoveredChanges, _recoveredChanges / Math.Max(elapsed.TotalSeconds, 0.001), LastSequenceNr, elapsed.TotalSeconds);
+    }
 
     private void OnRecovered()
     {
