@@ -31,7 +31,7 @@ for i in 0 1 2; do ports[$i]=$(free_port); resp[$i]=$(free_port); done
 seeds="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 
 start() { # node
-  "$SERVER" --port "${ports[$1]}" --resp-port "${resp[$1]}" --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
+  "$SERVER" --port "${ports[$1]}" --resp-port "${resp[$1]}" --http-port -1 --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
     --seed-nodes "$seeds" ${KV_CONFIG:+--config "$KV_CONFIG"} >>"$work/node$1.log" 2>&1 &
   pids[$1]=$!
 }

@@ -111,7 +111,7 @@ measure() { # target port...
 # (a) one node, no cluster
 port=$(free_port); r0=$(free_port)
 mkdir -p "$work/single"
-"$SERVER" --port "$port" --resp-port "$r0" --data-dir "$work/single" --partitions "$PARTITIONS" >"$work/single.log" 2>&1 &
+"$SERVER" --port "$port" --resp-port "$r0" --http-port -1 --data-dir "$work/single" --partitions "$PARTITIONS" >"$work/single.log" 2>&1 &
 pids+=("$!")
 wait_resp "$r0"
 measure single "$r0"
@@ -122,7 +122,7 @@ declare -a ports resp
 for i in 0 1 2; do ports[$i]=$(free_port); resp[$i]=$(free_port); done
 seeds="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
 for i in 0 1 2; do
-  "$SERVER" --port "${ports[$i]}" --resp-port "${resp[$i]}" --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
+  "$SERVER" --port "${ports[$i]}" --resp-port "${resp[$i]}" --http-port -1 --journal "sqlite:$work/journal" --partitions "$PARTITIONS" \
     --seed-nodes "$seeds" >"$work/node$i.log" 2>&1 &
   pids+=("$!")
 done
@@ -134,7 +134,7 @@ stop_servers
 
 # (c) one node in cluster mode (reference)
 port=$(free_port); r0=$(free_port)
-"$SERVER" --port "$port" --resp-port "$r0" --journal "sqlite:$work/journal1" --partitions "$PARTITIONS" \
+"$SERVER" --port "$port" --resp-port "$r0" --http-port -1 --journal "sqlite:$work/journal1" --partitions "$PARTITIONS" \
   --seed-nodes "127.0.0.1:$port" >"$work/cluster1.log" 2>&1 &
 pids+=("$!")
 wait_settled 1 "127.0.0.1:$port"

@@ -29,6 +29,8 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
 
     StartupChecks.EnsurePortFree(settings.Host, settings.Port);
     if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
+    var httpPort = config.GetInt("kv.http-port", 8053);
+    if (httpPort > 0) StartupChecks.EnsurePortFree(settings.Host, httpPort);
     try
     {
         bootstrap.Storage.Prepare();
@@ -70,19 +72,23 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
         void StartServing(ActorSystem system, IActorRegistry registry)
         {
             system.ActorOf(ConnectionLog.Props(), "connection-log");
-        var readiness = ServerReadiness.Get(system);
-        // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
-        // says -LOADING until every partition serves, as Redis does while it loads.
-        var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
-        registry.Register<ServerBootstrap>(front);
-        if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
-        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-        // "serving" is said once this node serves: on a single node, when every partition has recovered; a cluster
-        // node serves (forwarding to the partitions' owners) as soon as its front is up.
-        var serving = settings.IsClusterNode ? Task.CompletedTask : readiness.WhenFirstReady;
-        serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
-            address, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
-    }
+            var readiness = ServerReadiness.Get(system);
+            HostMetrics.Register(system, settings.IsClusterNode);
+            // Up before the layout is read, so that /health/ready and /metrics show a start-up as it happens.
+            if (httpPort != HttpEndpoint.Disabled) HttpEndpoint.StartAsync(system, settings.Host, httpPort).GetAwaiter().GetResult();
+            // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
+            // says -LOADING until every partition serves, as Redis does while it loads.
+            var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
+            registry.Register<ServerBootstrap>(front);
+            if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
+            var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+            // "serving" is said once this node serves: on a single node, when every partition has recovered (or failed
+            // to, and answers Unavailable while it is retried); a cluster node serves (forwarding to the partitions'
+            // owners) as soon as its front is up.
+            var serving = settings.IsClusterNode ? Task.CompletedTask : readiness.WhenFirstLoaded;
+            serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
+                address, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
+        }
     });
 
     using var host = builder.Build();

@@ -21,6 +21,7 @@ internal static class ServerCommand
     private static readonly Option<int?> RespPort = new("--resp-port") { Description = "Redis protocol (RESP) port (default 6379; 0 picks a free one, -1 turns RESP off)" };
     private static readonly Option<string?> SeedNodes = new("--seed-nodes") { Description = "Cluster mode: remoting HOST:PORT of the seed nodes, comma-separated (this node may be one)" };
     private static readonly Option<string?> Roles = new("--roles") { Description = "Cluster roles of this node, comma-separated" };
+    private static readonly Option<int?> HttpPort = new("--http-port") { Description = "HTTP port for /metrics and /health/* (default 8053; 0 picks a free one, -1 turns it off)" };
     private static readonly Option<string?> LogLevel = new("--log-level") { Description = "debug, info (default), warning, error or off" };
     private static readonly Option<FileInfo?> ConfigFile = new("--config") { Description = "HOCON file (default hocon/kv.conf next to the program)" };
 
@@ -28,13 +29,19 @@ internal static class ServerCommand
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Roles, LogLevel, ConfigFile,
+            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Roles, HttpPort, LogLevel, ConfigFile,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var config = LoadConfig(result.GetValue(ConfigFile));
+                if ((result.GetValue(HttpPort) ?? EnvInt("HTTP_PORT")) is { } http)
+                {
+                    if (http is < -1 or > 65535) throw new ArgumentException($"--http-port must be -1..65535, got {http}");
+                    config = ConfigurationFactory.ParseString($"kv.http-port = {http}").WithFallback(config);
+                }
+
                 if ((result.GetValue(LogLevel) ?? Env("LOG_LEVEL")) is { } level)
                     config = ConfigurationFactory.ParseString($"akka.loglevel = {Logging.LogLevels.ToAkka(level)}").WithFallback(config);
                 return await run(Resolve(result, config), config, cancellationToken);

@@ -26,6 +26,52 @@ internal sealed class CommandDispatcher(ClientSession session, RespServerState s
 
     public async ValueTask<PendingReply> DispatchAsync(RespCommand command)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reply = await DispatchUnmeasuredAsync(command).ConfigureAwait(false);
+        var name = CommandTable.Find(new CommandArgs(command.Args)[0])?.Name ?? "unknown";
+        if (reply.Reply.IsCompletedSuccessfully)
+        {
+            Measure(name, started, reply.Reply.Result);
+            return reply;
+        }
+
+        // A ValueTask may be awaited once: the writer and the measurement share one Task instead.
+        var task = reply.Reply.AsTask();
+        _ = MeasureWhenDoneAsync(name, started, task);
+        return reply with { Reply = new ValueTask<RespValue>(task) };
+    }
+
+    private static async Task MeasureWhenDoneAsync(string name, long started, Task<RespValue> reply)
+    {
+        try
+        {
+            Measure(name, started, await reply.ConfigureAwait(false));
+        }
+        catch (Exception)
+        {
+            Measure(name, started, null);
+        }
+    }
+
+    // Outcome "ok", or the error's first word (ERR, LOADING, WRONGTYPE, ...): few values, as Prometheus labels need.
+    private static void Measure(string command, long started, RespValue? reply)
+    {
+        var outcome = reply is not { } value ? "failed" : value.IsError ? ErrorWord(value) : "ok";
+        var front = new KeyValuePair<string, object?>("front", "resp");
+        var name = new KeyValuePair<string, object?>("command", command);
+        RespMetrics.Requests.Add(1, front, name, new KeyValuePair<string, object?>("outcome", outcome));
+        RespMetrics.RequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, front, name);
+    }
+
+    private static string ErrorWord(RespValue error)
+    {
+        var text = error.Text;
+        var space = text.IndexOf(' ');
+        return space > 0 ? text[..space] : "ERR";
+    }
+
+    private async ValueTask<PendingReply> DispatchUnmeasuredAsync(RespCommand command)
+    {
         server.Stats.CommandProcessed();
         var args = new CommandArgs(command.Args);
         CommandAction action;

@@ -65,6 +65,7 @@ public sealed class PartitionHost : ReceiveActor, IWithTimers
         _acquiring?.Cancel();
         Context.System.EventStream.Unsubscribe(Self);
         Readiness.Remove(_settings.PartitionId);
+        KvMetrics.PartitionStopped(_settings.PartitionId);
     }
 
     // A failing store is stopped, never restarted in place: the host owns the retry policy.

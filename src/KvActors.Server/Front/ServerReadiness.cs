@@ -24,7 +24,7 @@ public enum PartitionPhase
 public sealed class ServerReadiness : IExtension
 {
     private readonly ConcurrentDictionary<int, PartitionPhase> _phases = new();
-    private readonly TaskCompletionSource _firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstLoaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _frontStarted;
 
     public static ServerReadiness Get(ActorSystem system) => system.WithExtension<ServerReadiness, ServerReadinessProvider>();
@@ -61,14 +61,15 @@ public sealed class ServerReadiness : IExtension
     /// <summary>The front is up and every hosted partition serves.</summary>
     public bool IsReady => _frontStarted && _phases.Count >= ExpectedPartitions && _phases.Values.All(p => p == PartitionPhase.Serving);
 
-    /// <summary>Completes the first time the node is ready.</summary>
-    public Task WhenFirstReady => _firstReady.Task;
+    /// <summary>
+    /// Completes the first time nothing is loading any more: every partition serves, or failed its start and is
+    /// retried with backoff (it answers Unavailable meanwhile, and the log says why).
+    /// </summary>
+    public Task WhenFirstLoaded => _firstLoaded.Task;
 
     private void CheckReady()
     {
-        // Nothing loading any more: every partition serves, or failed its start and is retried with backoff (it
-        // answers Unavailable meanwhile, and the log says why), so the server says it serves what it can.
-        if (!IsLoading) _firstReady.TrySetResult();
+        if (!IsLoading) _firstLoaded.TrySetResult();
     }
 }
 

@@ -58,6 +58,12 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private readonly OwnershipLease _lease;
     private bool _waitingForLease;
     private bool _fenced;
+    private long _groupStartedTimestamp;
+
+    // A recovery longer than this says how far it got, this often (timers do not run while a persistent actor recovers).
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
+    private long _recoveredChanges;
 
     public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
     {
@@ -68,6 +74,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
         PersistenceId = settings.PersistenceId;
+        // Gauges read the state's key count and the gate between messages: a slightly stale number is fine.
+        KvMetrics.PartitionStarted(settings.PartitionId, () => _machine.Count, () => gate.Pending);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -79,6 +87,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         {
             foreach (var change in set.Changes) _machine.ApplyEvent(change);
             _changesSinceSnapshot += set.Changes.Count;
+            _recoveredChanges += set.Changes.Count;
+            if (Stopwatch.GetElapsedTime(_lastProgressTimestamp) >= ProgressEvery) LogRecoveryProgress();
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -134,6 +144,14 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     public static Props Props(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant) =>
         Akka.Actor.Props.Create(() => new StoreActor(settings, gate, grant));
 
+    private void LogRecoveryProgress()
+    {
+        _lastProgressTimestamp = Stopwatch.GetTimestamp();
+        var elapsed = Stopwatch.GetElapsedTime(_startedTimestamp);
+        _log.Info("Partition {0} recovering: {1} keys, {2} changes replayed after the snapshot ({3:0} changes/s), journal sequence {4}, {5:0}s so far",
+            _settings.PartitionId, _machine.Count, _recoveredChanges, _recoveredChanges / Math.Max(elapsed.TotalSeconds, 0.001), LastSequenceNr, elapsed.TotalSeconds);
+    }
+
     private void OnRecovered()
     {
         _durableSequenceNr = LastSequenceNr;
@@ -141,6 +159,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _recovery = new PartitionRecovery(_settings.PartitionId, node, _startedAt, Stopwatch.GetElapsedTime(_startedTimestamp));
         _log.Info("Partition {0} recovered in {1:0.###}s: {2} keys at revision {3} (journal sequence {4}, snapshot {5})",
             _settings.PartitionId, _recovery.Duration.TotalSeconds, _machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr);
+        KvMetrics.PartitionRecovered(_settings.PartitionId, _recovery.Duration);
         if (_snapshotSequenceNr > 0) TrimHeap("loading its snapshot", _keysAtSnapshot);
         Context.Parent.Tell(new StoreReady(_settings.PartitionId));
         Timers.StartPeriodicTimer(nameof(SweepExpired), SweepExpired.Instance, SweepInterval);
@@ -250,6 +269,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         }
 
         _inFlight = group.Replies;
+        _groupStartedTimestamp = Stopwatch.GetTimestamp();
+        KvMetrics.GroupCommitSize.Record(group.Changes.Count);
         PersistAsync(new ChangeSet(group.Changes) { Epoch = _epoch }, _onGroupDurable);
     }
 
@@ -269,6 +290,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     private void OnGroupDurable(ChangeSet group)
     {
+        KvMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(_groupStartedTimestamp).TotalSeconds);
         foreach (var change in group.Changes) _machine.ApplyEvent(change);
         _durableSequenceNr++;
         _changesSinceSnapshot += group.Changes.Count;

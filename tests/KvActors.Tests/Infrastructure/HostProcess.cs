@@ -41,6 +41,17 @@ public sealed partial class HostProcess : IDisposable
 
     private string _respEndpoint = "";
 
+    /// <summary>"HOST:PORT" of the HTTP endpoint (/metrics, /health/*), once it logged it; empty when it is off.</summary>
+    public string HttpEndpoint
+    {
+        get
+        {
+            lock (_output) return _httpEndpoint;
+        }
+    }
+
+    private string _httpEndpoint = "";
+
     public int ExitCode => _process.ExitCode;
 
     public string Output
@@ -65,6 +76,13 @@ public sealed partial class HostProcess : IDisposable
         if (!args.Contains("--resp-port"))
         {
             info.ArgumentList.Add("--resp-port");
+            info.ArgumentList.Add("0");
+        }
+
+        // The default HTTP port (8053) would collide too.
+        if (!args.Contains("--http-port"))
+        {
+            info.ArgumentList.Add("--http-port");
             info.ArgumentList.Add("0");
         }
 
@@ -144,11 +162,15 @@ public sealed partial class HostProcess : IDisposable
         {
             _output.AppendLine(line);
             if (RespListeningLine().Match(line) is { Success: true } resp) _respEndpoint = resp.Groups["endpoint"].Value;
+            if (HttpListeningLine().Match(line) is { Success: true } http) _httpEndpoint = http.Groups["endpoint"].Value;
         }
 
         var match = ServingLine().Match(line);
         if (match.Success) _address.TrySetResult(match.Groups["endpoint"].Value);
     }
+
+    [GeneratedRegex(@"HTTP listening on (?<endpoint>\S+)")]
+    private static partial Regex HttpListeningLine();
 
     [GeneratedRegex(@"RESP listening on (?<endpoint>\S+)")]
     private static partial Regex RespListeningLine();
