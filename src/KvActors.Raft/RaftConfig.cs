@@ -35,7 +35,11 @@ public sealed record RaftConfig
 
     public ReadOnlyOption ReadOnlyOption { get; init; } = ReadOnlyOption.Safe;
 
-    /// <summary>Seeds the randomized election timeout: the same seed and inputs give the same behaviour.</summary>
+    /// <summary>
+    /// Seeds the randomized election timeout: the same seed and inputs give the same behaviour. The core mixes in
+    /// <see cref="Id"/> (seed XOR id), so replicas may share one seed; a seed equal to each replica's id gives them all
+    /// the same timeouts and split votes forever.
+    /// </summary>
     public int RandomSeed { get; init; }
 
     internal BrokenRules Broken { get; init; }

@@ -63,6 +63,15 @@ public sealed class RaftNode
         Type = MessageType.Propose, From = Id, Entries = [new Entry(0, 0, EntryType.Normal, data)],
     });
 
+    /// <summary>Proposes several payloads as one batch: consecutive log entries, appended and replicated together (a
+    /// host's group commit). Same answer as <see cref="Propose(byte[])"/>, for the whole batch.</summary>
+    public bool Propose(IReadOnlyList<byte[]> payloads)
+    {
+        var entries = new Entry[payloads.Count];
+        for (var i = 0; i < entries.Length; i++) entries[i] = new Entry(0, 0, EntryType.Normal, payloads[i]);
+        return _raft.Step(new Message { Type = MessageType.Propose, From = Id, Entries = entries });
+    }
+
     /// <summary>Proposes a membership change. Refused while another is not yet applied, or before this leader has
     /// applied an entry of its own term.</summary>
     public bool ProposeConfChange(ConfChange change) => _raft.Step(new Message

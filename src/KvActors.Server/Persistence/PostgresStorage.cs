@@ -40,8 +40,11 @@ public sealed class PostgresStorage : IStorage
         if (string.IsNullOrWhiteSpace(builder.Database)) throw new ArgumentException("journal postgres: the connection string needs Database=...");
 
         // A server, role or database default of synchronous_commit=off would acknowledge writes a PostgreSQL crash
-        // can lose. Later -c options win, so an operator's own Options still have the last word.
-        builder.Options = $"-c synchronous_commit=on {builder.Options}".TrimEnd();
+        // can lose. A process frozen inside a journal transaction (SIGSTOP, a stalled VM) would hold the ownership
+        // row's lock and stop every takeover of its partitions until it resumed: the server ends such a transaction
+        // (rolled back, never acknowledged) once it sat idle as long as an ownership lease lasts. Later -c options
+        // win, so an operator's own Options still have the last word.
+        builder.Options = $"-c synchronous_commit=on -c idle_in_transaction_session_timeout={(int)IdleInTransactionTimeout.TotalMilliseconds} {builder.Options}".TrimEnd();
         ConnectionString = builder.ConnectionString;
         Host = builder.Host;
         Port = builder.Port;
@@ -50,6 +53,9 @@ public sealed class PostgresStorage : IStorage
         _tuning = tuning;
         Ownership = new PostgresOwnershipTable(ConnectionString);
     }
+
+    /// <summary>How long PostgreSQL lets one of our transactions sit idle before it ends it (the default lease).</summary>
+    public static readonly TimeSpan IdleInTransactionTimeout = LeaseSettings.Default.Duration;
 
     /// <summary>The connection string the plugin uses (may contain a password: never log it).</summary>
     public string ConnectionString { get; }

@@ -25,6 +25,21 @@ public sealed class ReplicationSpec
     }
 
     [Fact]
+    public void A_batch_proposal_becomes_consecutive_entries_sent_in_one_append_per_follower()
+    {
+        var cluster = new TestCluster(3);
+        cluster.Campaign(1);
+        cluster.Delivered.Clear();
+        Assert.True(cluster[1].Node.Propose([.. Enumerable.Range(0, 5).Select(i => System.Text.Encoding.UTF8.GetBytes($"b{i}"))]));
+        cluster.Settle();
+        Assert.Equal(1, cluster.Delivered.Count(m => m.Type == MessageType.Append && m.To == 2 && m.Entries.Count > 0));
+        var batch = cluster.Delivered.Single(m => m.Type == MessageType.Append && m.To == 2 && m.Entries.Count > 0).Entries;
+        Assert.Equal(["b0", "b1", "b2", "b3", "b4"], batch.Select(e => System.Text.Encoding.UTF8.GetString(e.Data)));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => batch[0].Index + (ulong)i), batch.Select(e => e.Index));
+        foreach (var id in new ulong[] { 1, 2, 3 }) Assert.Equal(["b0", "b1", "b2", "b3", "b4"], cluster.AppliedPayloads(id).TakeLast(5));
+    }
+
+    [Fact]
     public void A_leader_skips_a_conflicting_suffix_of_an_older_term_in_few_round_trips()
     {
         var cluster = new TestCluster(3, c => c with { MaxSizePerMessage = 1, CheckQuorum = false });
