@@ -55,8 +55,12 @@ public sealed class ServerReadiness : IExtension
     /// <summary>The phase of every partition hosted here, by partition.</summary>
     public IReadOnlyDictionary<int, PartitionPhase> Phases => new SortedDictionary<int, PartitionPhase>(_phases);
 
-    /// <summary>The front is not up yet, or a hosted partition is loading.</summary>
-    public bool IsLoading => !_frontStarted || _phases.Count < ExpectedPartitions || _phases.Values.Any(p => p == PartitionPhase.Loading);
+    /// <summary>
+    /// Still starting: the front is not up yet, or the partitions expected at start have not all finished loading.
+    /// Only start-up: a partition that loads later (it moved here in a cluster, or its store restarts) makes only
+    /// that partition's requests wait, never every request of the node.
+    /// </summary>
+    public bool IsLoading => !_firstLoaded.Task.IsCompleted;
 
     /// <summary>The front is up and every hosted partition serves.</summary>
     public bool IsReady => _frontStarted && _phases.Count >= ExpectedPartitions && _phases.Values.All(p => p == PartitionPhase.Serving);
@@ -69,7 +73,8 @@ public sealed class ServerReadiness : IExtension
 
     private void CheckReady()
     {
-        if (!IsLoading) _firstLoaded.TrySetResult();
+        var nothingLoading = _frontStarted && _phases.Count >= ExpectedPartitions && !_phases.Values.Any(p => p == PartitionPhase.Loading);
+        if (nothingLoading) _firstLoaded.TrySetResult();
     }
 }
 
