@@ -3,6 +3,8 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using KvActors.Server;
 using KvActors.Server.Front;
+using KvActors.Server.Partition;
+using KvActors.Server.Routing;
 
 namespace KvActors.Cluster;
 

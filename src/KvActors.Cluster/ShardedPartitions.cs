@@ -1,6 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
+using KvActors.Server.Routing;
 
 namespace KvActors.Cluster;
 

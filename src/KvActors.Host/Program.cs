@@ -7,7 +7,7 @@ using KvActors.Host;
 using KvActors.Host.Logging;
 using KvActors.Resp;
 using KvActors.Server;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
 using KvActors.Server.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -6,10 +6,10 @@ using Akka.Persistence.Sql;
 using KvActors.Protocol;
 using KvActors.Server.Front;
 using KvActors.Server.Ownership;
+using KvActors.Server.Partition;
 using KvActors.Server.Partitioning;
 using KvActors.Server.Persistence;
 using KvActors.Server.State;
-using KvActors.Server.Store;
 
 namespace KvActors.Server;
 

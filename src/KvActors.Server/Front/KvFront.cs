@@ -1,8 +1,8 @@
 using Akka.Actor;
 using KvActors.Protocol;
+using KvActors.Server.Partition;
 using KvActors.Server.Partitioning;
 using KvActors.Server.Routing;
-using KvActors.Server.Store;
 
 namespace KvActors.Server.Front;
 

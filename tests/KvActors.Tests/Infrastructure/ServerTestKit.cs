@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server;
-using KvActors.Server.Front;
 using KvActors.Server.Persistence;
 using Xunit.Abstractions;
 

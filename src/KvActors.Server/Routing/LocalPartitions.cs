@@ -1,7 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
 
-namespace KvActors.Server.Front;
+namespace KvActors.Server.Routing;
 
 /// <summary>Single-node mode: one <see cref="PartitionHost"/> per partition, children of the front.</summary>
 public sealed class LocalPartitions(IReadOnlyList<IActorRef> hosts) : IPartitions

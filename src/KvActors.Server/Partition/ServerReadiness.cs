@@ -1,20 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 
-namespace KvActors.Server.Front;
-
-/// <summary>What a hosted partition is doing, as its <see cref="PartitionHost"/> reports it.</summary>
-public enum PartitionPhase
-{
-    /// <summary>Taking ownership or recovering its state from the journal: requests wait, then are told "starting".</summary>
-    Loading,
-
-    /// <summary>Serves requests.</summary>
-    Serving,
-
-    /// <summary>Its store failed and is restarted with backoff, or it was fenced off by a newer owner.</summary>
-    Down,
-}
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Whether this node can serve: its front is up and every partition it hosts serves. The RESP listener answers

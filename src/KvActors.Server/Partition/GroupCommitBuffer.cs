@@ -1,7 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
 
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Writes decided while the previous group commit is still being written, in arrival order, waiting to become the

@@ -8,7 +8,7 @@ using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace KvActors.Tests.Store;
+namespace KvActors.Tests.Partition;
 
 public sealed class StoreActorSpec(ITestOutputHelper output)
     : ServerTestKit(output, new ServerSettings { SnapshotEvery = 10 })

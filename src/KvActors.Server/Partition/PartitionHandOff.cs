@@ -1,4 +1,4 @@
-namespace KvActors.Server.Front;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// The partition is moving to another node (the shard region's hand-off, sent instead of a PoisonPill): its store

@@ -2,9 +2,8 @@ using Akka.Actor;
 using Akka.Event;
 using KvActors.Protocol;
 using KvActors.Server.Ownership;
-using KvActors.Server.Store;
 
-namespace KvActors.Server.Front;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Hosts one partition's <see cref="StoreActor"/>: takes the partition's ownership for it first

@@ -1,4 +1,4 @@
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// When a partition takes its next snapshot: once <c>snapshot-every</c> changes have been journalled since the last

@@ -1,4 +1,4 @@
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Bounds the requests a store has been handed but not yet answered (in its mailbox, being decided, or waiting for

@@ -1,7 +1,7 @@
-using KvActors.Server.Store;
+using KvActors.Server.Partition;
 using Xunit;
 
-namespace KvActors.Tests.Store;
+namespace KvActors.Tests.Partition;
 
 public sealed class HeapTrimSpec
 {

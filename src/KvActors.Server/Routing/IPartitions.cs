@@ -1,7 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
 
-namespace KvActors.Server.Front;
+namespace KvActors.Server.Routing;
 
 /// <summary>
 /// How the front reaches a partition: its own child hosts on a single node, a shard region in a cluster. Either

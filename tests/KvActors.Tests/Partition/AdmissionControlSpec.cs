@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace KvActors.Tests.Store;
+namespace KvActors.Tests.Partition;
 
 /// <summary>
 /// A healthy store that cannot keep up: more requests than it may hold get Busy at once, every admitted request is

@@ -1,7 +1,7 @@
 using KvActors.Server.Ownership;
 using KvActors.Server.State;
 
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>What a <see cref="StoreActor"/> needs to know about its partition and the server it runs in.</summary>
 /// <param name="MaxPendingRequests">Requests handed to the store and not yet answered before the front answers Busy.</param>

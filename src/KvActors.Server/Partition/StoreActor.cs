@@ -3,11 +3,10 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using KvActors.Protocol;
-using KvActors.Server.Front;
 using KvActors.Server.Ownership;
 using KvActors.Server.State;
 
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Hosts one partition's <see cref="KvStateMachine"/> and makes its changes durable. Commands are handled one at a

@@ -1,6 +1,6 @@
 using KvActors.Protocol;
 
-namespace KvActors.Server.Store;
+namespace KvActors.Server.Partition;
 
 /// <summary>
 /// Sent by a <see cref="StoreActor"/> to its parent as it stops because a newer owner holds its partition: the
