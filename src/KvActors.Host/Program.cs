@@ -9,6 +9,7 @@ using KvActors.Resp;
 using KvActors.Server;
 using KvActors.Server.Partition;
 using KvActors.Server.Persistence;
+using KvActors.Server.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -78,7 +79,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
             if (httpPort != HttpEndpoint.Disabled) HttpEndpoint.StartAsync(system, settings.Host, httpPort).GetAwaiter().GetResult();
             // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
             // says -LOADING until every partition serves, as Redis does while it loads.
-            var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
+            var front = bootstrap.StartFront(system, settings.IsClusterNode ? ShardedPlacement.Instance : LocalPlacement.Instance);
             registry.Register<ServerBootstrap>(front);
             if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;

@@ -4,8 +4,9 @@ using KvActors.Protocol;
 namespace KvActors.Server.Routing;
 
 /// <summary>
-/// How the front reaches a partition: its own child hosts on a single node, a shard region in a cluster. Either
-/// way the reply goes from the partition's store straight to the given sender.
+/// The routing seam, "who serves partition p?": how the front reaches a partition. Its own child hosts on a single
+/// node (<see cref="LocalPartitions"/>), a shard region in a cluster (KvActors.Cluster's ShardedPartitions); a Raft
+/// implementation will send to each partition's leader. Either way the reply goes to the given sender.
 /// </summary>
 public interface IPartitions
 {

@@ -47,7 +47,7 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public void Join(Address seed) => Cluster.Join(seed);
 
-    public void StartFront() => Front = ClusterBootstrap.StartFront(System, _bootstrap);
+    public void StartFront() => Front = _bootstrap.StartFront(System, ShardedPlacement.Instance);
 
     public Task<IKvReply> AskAsync(IKvRequest request, TimeSpan? timeout = null) =>
         Front.Ask<IKvReply>(request, timeout ?? TimeSpan.FromSeconds(10));
