@@ -1,5 +1,6 @@
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using KvActors.Protocol;
 using KvActors.Server;
 
 namespace KvActors.Cluster;
@@ -19,7 +20,7 @@ public static class ClusterBootstrap
     /// </summary>
     public static Config ConfigFor(ServerSettings settings, Config baseConfig)
     {
-        var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"akka.tcp://{ServerBootstrap.SystemName}@{s}\""));
+        var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"{KvAddress.OfServer(s)}\""));
         var roles = string.Join(", ", settings.Roles.Select(r => $"\"{r}\""));
         return ConfigurationFactory.ParseString($$"""
                 akka.actor.provider = cluster

@@ -20,8 +20,6 @@ namespace KvActors.Server;
 /// </summary>
 public sealed class ServerBootstrap
 {
-    public const string SystemName = "kv";
-
     public ServerBootstrap(ServerSettings settings, Config baseConfig)
     {
         Settings = settings.Validate();
@@ -31,15 +29,7 @@ public sealed class ServerBootstrap
         // A single server on SQLite holds the data directory's lock, so nobody else can own its partitions.
         Fence = new OwnershipFence(Storage.Ownership, LeaseSettings.FromConfig(baseConfig.GetConfig("kv.ownership")),
             exclusive: Storage is SqliteStorage && !Settings.IsClusterNode);
-        Config = ConfigurationFactory.ParseString($$"""
-                akka.remote.dot-netty.tcp {
-                  hostname = "{{settings.Host}}"
-                  port = {{settings.Port}}
-                  maximum-frame-size = {{Limits.RemotingFrameBytes}}b
-                  send-buffer-size = {{Limits.RemotingFrameBytes * 2}}b
-                  receive-buffer-size = {{Limits.RemotingFrameBytes * 2}}b
-                }
-                """)
+        Config = RemotingConfig.Transport(settings.Host, settings.Port, Limits.MaxValueBytes, Limits.MaxValueBytes)
             .WithFallback(Storage.ToConfig())
             .WithFallback(baseConfig)
             .WithFallback(ProtocolConfig.Default)
@@ -70,7 +60,7 @@ public sealed class ServerBootstrap
     public IActorRef StartFront(ActorSystem system, IPartitionPlacement? placement = null)
     {
         // The front exists first and answers "starting" while the layout is read (that takes a second or two).
-        var front = system.ActorOf(KvFront.Props(), KvFront.Name);
+        var front = system.ActorOf(KvFront.Props(), KvAddress.FrontName);
         try
         {
             var map = ResolveLayout(system);

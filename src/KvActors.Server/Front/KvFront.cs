@@ -18,8 +18,6 @@ namespace KvActors.Server.Front;
 /// </summary>
 public sealed class KvFront : ReceiveActor
 {
-    public const string Name = "kv";
-
     // A scattered part not answered by then counts as timed out; callers' own timeouts are shorter.
     private static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(10);
 
@@ -153,7 +151,7 @@ public sealed class KvFront : ReceiveActor
         }
         catch (AskTimeoutException)
         {
-            return new KvError(ErrorCode.Timeout, $"a partition did not answer within {PartTimeout.TotalSeconds:0}s; if it was a write, its outcome is unknown");
+            return KvErrors.TimedOut("a partition did not answer", PartTimeout);
         }
     }
 }

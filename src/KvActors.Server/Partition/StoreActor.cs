@@ -386,8 +386,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         var unanswered = (_inFlight ?? []).Select(r => r.ReplyTo).Concat(_buffer.Drain().Select(r => (IActorRef?)r.ReplyTo));
         foreach (var replyTo in unanswered)
         {
-            Reply(replyTo, new KvError(ErrorCode.Unavailable,
-                "storage failed before the write was acknowledged; its outcome is unknown, read before retrying"));
+            Reply(replyTo, KvErrors.LostInFlight("storage failed before the request was answered"));
         }
 
         // Whatever stopped it, the next owner need not wait out this store's lease (a fenced store's release finds

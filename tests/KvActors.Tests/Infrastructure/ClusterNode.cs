@@ -42,7 +42,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var settings = new ServerSettings { Port = 0, DataDirectory = journalDirectory, Partitions = partitions, Cluster = true, RespPort = -1 };
         var bootstrap = new ServerBootstrap(settings, ClusterBootstrap.ConfigFor(settings, CrashOnTerminate.WithFallback(ServerTestKit.ShippedConfig)));
         bootstrap.Storage.Prepare();
-        return new ClusterNode(bootstrap, ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup()));
+        return new ClusterNode(bootstrap, ActorSystem.Create(KvAddress.SystemName, bootstrap.ToActorSystemSetup()));
     }
 
     public void Join(Address seed) => Cluster.Join(seed);
