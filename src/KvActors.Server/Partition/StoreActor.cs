@@ -3,17 +3,18 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using KvActors.Protocol;
+using KvActors.Server.Commit;
 using KvActors.Server.Ownership;
 using KvActors.Server.State;
 
 namespace KvActors.Server.Partition;
 
 /// <summary>
-/// Hosts one partition's <see cref="KvStateMachine"/> and makes its changes durable. Commands are handled one at a
-/// time. Group commit: while one journal record is being written, the changes of every write decided meanwhile wait
-/// in a <see cref="GroupCommitBuffer"/> and then go to the journal as one <see cref="ChangeSet"/> record, so many
-/// concurrent writers share one journal row and transaction instead of one disk round trip (or row) each. A write is
-/// answered only once its record is durable. On a journal failure the actor stops; its parent restarts it.
+/// Hosts one partition's <see cref="KvStateMachine"/> and makes its changes durable: the Akka.Persistence adapter of
+/// a <see cref="CommitPipeline{TCaller}"/>, whose records it persists as <see cref="ChangeSet"/> events
+/// (<see cref="IDurableLog"/>). Commands are handled one at a time; a write is answered only once its record is
+/// durable. The actor adds what needs Akka: recovery, snapshots and compaction, the expiry sweep timer, ownership and
+/// hand-off. On a journal failure the actor stops; its parent restarts it.
 /// Every request is answered exactly once, through <see cref="Reply"/>, which also lets the front's
 /// <see cref="AdmissionGate"/> admit the next one.
 /// Ownership: the store runs under an <see cref="OwnershipGrant"/> taken before it recovered. Its journal records
@@ -22,13 +23,10 @@ namespace KvActors.Server.Partition;
 /// finds the lease expired (after a long pause, say) waits for a renewal; a renewal that finds a newer owner, or a
 /// write the journal fenced off, stops the store for good (<see cref="StoreFenced"/>).
 /// </summary>
-public sealed class StoreActor : ReceivePersistentActor, IWithTimers
+public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLog
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
     private const int MaxExpirationsPerSweep = 1000;
-
-    // Bounds one journal record; a single larger write still goes alone.
-    private const long MaxGroupBytes = 8 * 1024 * 1024;
 
     private readonly StoreSettings _settings;
     private readonly AdmissionGate _gate;
@@ -40,11 +38,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
     private PartitionRecovery? _recovery;
 
-    private readonly GroupCommitBuffer _buffer = new();
+    private readonly CommitPipeline<IActorRef> _pipeline;
     private readonly Action<ChangeSet> _onGroupDurable;
-
-    // Replies owed once the record being written is durable; null when no write is in flight.
-    private List<(IActorRef? ReplyTo, IKvReply? Reply)>? _inFlight;
 
     private long _durableSequenceNr;
     private long _snapshotSequenceNr;
@@ -71,7 +66,8 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _epoch = grant.Epoch;
         _lease = grant.Lease;
         _machine = new KvStateMachine(settings.Limits);
-        _onGroupDurable = OnGroupDurable;
+        _pipeline = new CommitPipeline<IActorRef>(_machine, this, Reply);
+        _onGroupDurable = _ => OnGroupDurable();
         PersistenceId = settings.PersistenceId;
         // Gauges read the state's key count and the gate between messages: a slightly stale number is fine.
         KvMetrics.PartitionStarted(settings.PartitionId, () => _machine.Count, () => gate.Pending);
@@ -97,7 +93,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             // and never races this store for a sequence number.
             _handingOff = true;
             Timers.Cancel(nameof(SweepExpired));
-            if (_inFlight is null) WriteNextGroup();
+            ReleaseOnceHandedOff();
         });
         Command<HandedOff>(_ => Context.Stop(Self));
         Command<CheckLease>(_ => OnCheckLease());
@@ -106,13 +102,15 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             if (!HoldsLease()) return;
             switch (request)
             {
-                case IWriteCommand write: HandleWrite(write); break;
+                case IWriteCommand write: _pipeline.Submit(write, Now, Sender); break;
                 case GetStats: Reply(Sender, Stats()); break;
                 case IKvQuery query: Reply(Sender, _machine.Query(query, Now)); break;
                 default: Unhandled(request); break;
             }
         });
-        Command<SweepExpired>(_ => SweepExpiredKeys());
+        // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
+        // and restarts do not carry them forever.
+        Command<SweepExpired>(_ => _pipeline.SweepExpired(Now, MaxExpirationsPerSweep));
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f =>
         {
@@ -217,101 +215,42 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         if (_fenced) return;
         _fenced = true;
         _log.Warning("Partition {0} stops for good: {1} (this store held epoch {2})", _settings.PartitionId, how, _epoch);
-        var notApplied = Stash.ClearStash().Where(e => e.Message is IKvRequest).Select(e => (IActorRef?)e.Sender).ToList();
-        if (writesRefused)
-        {
-            notApplied.AddRange((_inFlight ?? []).Select(r => r.ReplyTo).Concat(_buffer.Drain().Select(r => (IActorRef?)r.ReplyTo)));
-            _inFlight = null;
-        }
+        var notApplied = Stash.ClearStash().Where(e => e.Message is IKvRequest).Select(e => e.Sender).ToList();
+        if (writesRefused) notApplied.AddRange(_pipeline.Abandon());
 
         foreach (var replyTo in notApplied) Reply(replyTo, StoreFenced.Error(_settings.PartitionId));
         Context.Parent.Tell(new StoreFenced(_settings.PartitionId));
         Context.Stop(Self);
     }
 
-    private void HandleWrite(IWriteCommand command)
+    void IDurableLog.Write(IReadOnlyList<IKvEvent> changes)
     {
-        var decision = _machine.Decide(command, Now);
-        if (decision.Events.Count == 0)
-        {
-            ReplyOncePendingWritesAreDurable(Sender, decision.Reply);
-            return;
-        }
-
-        PersistDecided(decision.Events, Sender, decision.Reply);
-    }
-
-    private void PersistDecided(IReadOnlyList<IKvEvent> changes, IActorRef? replyTo, IKvReply? reply)
-    {
-        _machine.Accept(changes);
-        _buffer.Add(changes, replyTo, reply);
-        if (_inFlight is null) WriteNextGroup();
-    }
-
-    // A reply decided against accepted-but-not-durable writes (an AlreadyExists caused by a pending Create, say) may
-    // only leave once those writes are durable, or a journal failure could make it a lie: it queues behind them.
-    private void ReplyOncePendingWritesAreDurable(IActorRef replyTo, IKvReply reply)
-    {
-        if (_inFlight is null && _buffer.IsEmpty) Reply(replyTo, reply);
-        else _buffer.Add([], replyTo, reply);
-    }
-
-    private void WriteNextGroup()
-    {
-        _inFlight = null;
-        if (TakeGroupWithChanges() is not { } group)
-        {
-            // Released before stopping, not after: the next owner then takes the partition at once, without
-            // waiting out this store's lease, even if this node's system shuts down right after the hand-off.
-            if (_handingOff) _settings.Fence.ReleaseAsync(PersistenceId, _epoch).PipeTo(Self, success: () => HandedOff.Instance);
-            return;
-        }
-
-        _inFlight = group.Replies;
         _groupStartedTimestamp = Stopwatch.GetTimestamp();
-        KvMetrics.GroupCommitSize.Record(group.Changes.Count);
-        PersistAsync(new ChangeSet(group.Changes) { Epoch = _epoch }, _onGroupDurable);
+        KvMetrics.GroupCommitSize.Record(changes.Count);
+        PersistAsync(new ChangeSet(changes) { Epoch = _epoch }, _onGroupDurable);
     }
 
-    private (List<IKvEvent> Changes, List<(IActorRef? ReplyTo, IKvReply? Reply)> Replies)? TakeGroupWithChanges()
-    {
-        while (!_buffer.IsEmpty)
-        {
-            var group = _buffer.TakeGroup(MaxGroupBytes);
-            if (group.Changes.Count > 0) return group;
-
-            // Only replies that waited for writes which are durable now.
-            foreach (var (replyTo, reply) in group.Replies) Reply(replyTo, reply);
-        }
-
-        return null;
-    }
-
-    private void OnGroupDurable(ChangeSet group)
+    private void OnGroupDurable()
     {
         KvMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(_groupStartedTimestamp).TotalSeconds);
-        foreach (var change in group.Changes) _machine.ApplyEvent(change);
         _durableSequenceNr++;
-        _changesSinceSnapshot += group.Changes.Count;
-        foreach (var (replyTo, reply) in _inFlight!) Reply(replyTo, reply);
+        _changesSinceSnapshot += _pipeline.OnDurable();
         MaybeSnapshot();
-        WriteNextGroup();
+        ReleaseOnceHandedOff();
     }
 
-    // Sweeps have no requester (null) and were never admitted.
-    private void Reply(IActorRef? replyTo, IKvReply? reply)
+    // Released before stopping, not after: the next owner then takes the partition at once, without waiting out
+    // this store's lease, even if this node's system shuts down right after the hand-off.
+    private void ReleaseOnceHandedOff()
     {
-        if (replyTo is null) return;
+        if (_handingOff && !_pipeline.IsWriting) _settings.Fence.ReleaseAsync(PersistenceId, _epoch).PipeTo(Self, success: () => HandedOff.Instance);
+    }
+
+    // Sweeps have no requester and were never admitted: the pipeline never answers them.
+    private void Reply(IActorRef replyTo, IKvReply reply)
+    {
         replyTo.Tell(reply);
         _gate.Leave();
-    }
-
-    // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
-    // and restarts do not carry them forever.
-    private void SweepExpiredKeys()
-    {
-        var expirations = _machine.DecideExpirations(Now, MaxExpirationsPerSweep);
-        if (expirations.Count > 0) PersistDecided(expirations, null, null);
     }
 
     // The snapshot is tagged with the sequence number of the last *durable* record, not LastSequenceNr: with a
@@ -383,11 +322,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        var unanswered = (_inFlight ?? []).Select(r => r.ReplyTo).Concat(_buffer.Drain().Select(r => (IActorRef?)r.ReplyTo));
-        foreach (var replyTo in unanswered)
-        {
-            Reply(replyTo, KvErrors.LostInFlight("storage failed before the request was answered"));
-        }
+        foreach (var replyTo in _pipeline.Abandon()) Reply(replyTo, KvErrors.LostInFlight("storage failed before the request was answered"));
 
         // Whatever stopped it, the next owner need not wait out this store's lease (a fenced store's release finds
         // a newer epoch and changes nothing). A write still queued in the journal is refused once the next owner takes
