@@ -3,7 +3,7 @@ using KvActors.Cli;
 using KvActors.Protocol;
 using Xunit;
 
-namespace KvActors.Tests.Client;
+namespace KvActors.Tests.Cli;
 
 /// <summary>What <c>kv stats</c> prints, as text and as JSON, for a cluster node and a single node.</summary>
 public sealed class CliStatsFormatSpec

@@ -1,9 +1,8 @@
 using Akka.Actor;
 using KvActors.Client;
-using KvActors.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace KvActors.Tests.Client;
+namespace KvActors.Tests.Infrastructure;
 
 /// <summary>
 /// A real server (the <see cref="ServerTestKit"/> system, remoting on a free loopback port) plus the means to reach

@@ -6,11 +6,10 @@ using Xunit.Abstractions;
 namespace KvActors.Tests.Resp;
 
 /// <summary>
-/// Redis commands that need the store side of protocol v2 (expiry, increment, append, set-range, set-expiry, rename,
-/// clear, batch, random key, returning previous values). They fail until the store implements it.
+/// Redis commands served by the store's richer requests (expiry, increment, append, set-range, set-expiry, rename,
+/// clear, batch, random key, returning previous values), end to end over RESP against a real store.
 /// </summary>
-[Trait("Requires", "store-v2")]
-public sealed class RespStoreV2Spec(ITestOutputHelper output) : RespServerTestKit(output)
+public sealed class RespStoreCommandsSpec(ITestOutputHelper output) : RespServerTestKit(output)
 {
     [Fact]
     public async Task Counters_should_count_in_the_store()

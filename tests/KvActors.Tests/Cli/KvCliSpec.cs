@@ -6,7 +6,7 @@ using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace KvActors.Tests.Client;
+namespace KvActors.Tests.Cli;
 
 /// <summary>The kv tool run in-process through <see cref="KvCli.RunAsync"/>, against a real server over remoting.</summary>
 public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)

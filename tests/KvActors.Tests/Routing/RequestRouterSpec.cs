@@ -3,7 +3,7 @@ using KvActors.Server.Partitioning;
 using KvActors.Server.Routing;
 using Xunit;
 
-namespace KvActors.Tests.Partitioning;
+namespace KvActors.Tests.Routing;
 
 public sealed class RequestRouterSpec
 {

@@ -2,7 +2,7 @@ using KvActors.Cli;
 using KvActors.Cli.Shell;
 using Xunit;
 
-namespace KvActors.Tests.Client;
+namespace KvActors.Tests.Cli;
 
 public sealed class ShellWordsSpec
 {

@@ -1,7 +1,7 @@
 using KvActors.Cli;
 using Xunit;
 
-namespace KvActors.Tests.Client;
+namespace KvActors.Tests.Cli;
 
 public sealed class CliDurationsSpec
 {
