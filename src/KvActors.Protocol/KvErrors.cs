@@ -13,6 +13,7 @@ public static class KvErrors
 
     /// <summary>What the request waited for did not answer within <paramref name="timeout"/>.</summary>
     /// <param name="what">What did not answer, as the start of a sentence ("no reply", "a partition did not answer").</param>
+    /// <param name="timeout">How long the request waited.</param>
     public static KvError TimedOut(string what, TimeSpan timeout) =>
         new(ErrorCode.Timeout, $"{what} within {timeout.TotalSeconds:0.###}s; {IfAWriteOutcomeUnknown}");
 
