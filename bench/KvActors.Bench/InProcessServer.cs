@@ -25,7 +25,7 @@ internal sealed class InProcessServer : IAsyncDisposable
             .WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
         var bootstrap = new ServerBootstrap(settings with { Port = 0 }, ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(hocon));
         bootstrap.Storage.Prepare();
-        var system = ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup());
+        var system = ActorSystem.Create(KvAddress.SystemName, bootstrap.ToActorSystemSetup());
         var front = bootstrap.StartFront(system);
         await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromMinutes(5));
         return new InProcessServer(system, front);

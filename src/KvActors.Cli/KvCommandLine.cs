@@ -425,7 +425,7 @@ internal sealed class KvCommandLine(CliContext context)
             if (!parse.GetValue(force))
             {
                 var cluster = await client.GetClusterMembersAsync(Timeout(parse), ct);
-                var wanted = MemberAddress(target);
+                var wanted = KvAddress.OfMember(target);
                 if (cluster.Members.FirstOrDefault(m => string.Equals(m.Address, wanted, StringComparison.OrdinalIgnoreCase)) is { Reachable: true } member)
                 {
                     throw new CliUsageException(
@@ -437,14 +437,6 @@ internal sealed class KvCommandLine(CliContext context)
         });
 
         return new Command("cluster", "Cluster membership (the server must run with --seed-nodes)") { members, leave, down };
-    }
-
-    // HOST:PORT as the cluster writes member addresses: akka.tcp://kv@HOST:PORT.
-    private static string MemberAddress(string text)
-    {
-        var trimmed = text.Trim().TrimEnd('/');
-        if (trimmed.EndsWith("/user/kv", StringComparison.Ordinal)) trimmed = trimmed[..^"/user/kv".Length];
-        return trimmed.Contains("://", StringComparison.Ordinal) ? trimmed : $"akka.tcp://kv@{trimmed}";
     }
 
     private int PrintMembers(ParseResult parse, ClusterMembers cluster)

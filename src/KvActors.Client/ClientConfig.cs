@@ -15,8 +15,8 @@ internal static class ClientConfig
     public static Config Build(KvClientOptions options)
     {
         // Frames must fit the largest value the client may send or read; socket buffers are sized for ordinary values.
-        var frameBytes = RemotingFrameBytes(options.MaxValueBytes ?? KvClientOptions.LargestMaxValueBytes);
-        var bufferBytes = 2 * RemotingFrameBytes(Math.Min(options.MaxValueBytes ?? KvClientOptions.DefaultMaxValueBytes, KvClientOptions.DefaultMaxValueBytes));
+        var frameMaxValueBytes = options.MaxValueBytes ?? KvClientOptions.LargestMaxValueBytes;
+        var bufferMaxValueBytes = Math.Min(options.MaxValueBytes ?? KvClientOptions.DefaultMaxValueBytes, KvClientOptions.DefaultMaxValueBytes);
         return ConfigurationFactory.ParseString($$"""
                 akka {
                   loglevel = {{options.LogLevel}}
@@ -33,20 +33,13 @@ internal static class ClientConfig
                     # healthy server. A dropped connection is noticed at once regardless.
                     watch-failure-detector.acceptable-heartbeat-pause = 60s
                     dot-netty.tcp {
-                      hostname = "{{options.Hostname}}"
-                      port = 0
                       enforce-ip-family = true
                       dns-use-ipv6 = false
-                      maximum-frame-size = {{frameBytes}}b
-                      send-buffer-size = {{bufferBytes}}b
-                      receive-buffer-size = {{bufferBytes}}b
                     }
                   }
                 }
                 """)
+            .WithFallback(RemotingConfig.Transport(options.Hostname, 0, frameMaxValueBytes, bufferMaxValueBytes))
             .WithFallback(ProtocolConfig.Default);
     }
-
-    // The server's formula (StoreLimits.RemotingFrameBytes): a full scan page plus one maximal key and value.
-    private static long RemotingFrameBytes(int maxValueBytes) => 2L * (maxValueBytes + 4096) + 256 * 1024;
 }

@@ -1,13 +1,15 @@
+using KvActors.Protocol;
+
 namespace KvActors.Client;
 
 /// <summary>How a <see cref="KvClient"/> connects and how long it waits.</summary>
 public sealed record KvClientOptions
 {
     /// <summary>The servers' default <c>max-value-bytes</c>, assumed of a server too old to say its own.</summary>
-    public const int DefaultMaxValueBytes = 1024 * 1024;
+    public const int DefaultMaxValueBytes = ProtocolLimits.DefaultMaxValueBytes;
 
     /// <summary>The largest <c>max-value-bytes</c> a server accepts; the client's frames fit a value this large.</summary>
-    public const int LargestMaxValueBytes = 64 * 1024 * 1024;
+    public const int LargestMaxValueBytes = ProtocolLimits.LargestMaxValueBytes;
 
     /// <summary>
     /// Longest wait for one call, connecting included, unless the call passes its own timeout. Every call ends

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using KvActors.Protocol;
 
 namespace KvActors.Client;
 
@@ -9,14 +10,12 @@ namespace KvActors.Client;
 /// </summary>
 internal static class ServerPath
 {
-    private const string FrontPath = "/user/kv";
-
     /// <exception cref="ArgumentException">The text is neither form.</exception>
     public static ActorPath Parse(string server)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(server);
         var text = server.Trim();
-        var path = text.Contains("://", StringComparison.Ordinal) ? WithFrontPath(text) : FromHostAndPort(text);
+        var path = KvAddress.HasScheme(text) ? WithFrontPath(text) : FromHostAndPort(text);
         if (!ActorPath.TryParse(path, out var parsed) || parsed.Address.Host is null || parsed.Address.Port is null)
             throw new ArgumentException($"'{server}' is not a server address (expected HOST:PORT or akka.tcp://kv@HOST:PORT)", nameof(server));
         return parsed;
@@ -31,14 +30,14 @@ internal static class ServerPath
         if (!Address.TryParse(address, out var parsed, out var path) || parsed.Host is null || parsed.Port is null
             || path is not ("" or "/"))
             return null;
-        return ActorPath.Parse(parsed + FrontPath);
+        return ActorPath.Parse(parsed + KvAddress.FrontPath);
     }
 
     // An address without a path means the server's front.
     private static string WithFrontPath(string address)
     {
         var afterScheme = address.IndexOf("://", StringComparison.Ordinal) + 3;
-        return address.IndexOf('/', afterScheme) < 0 ? address + FrontPath : address;
+        return address.IndexOf('/', afterScheme) < 0 ? address + KvAddress.FrontPath : address;
     }
 
     private static string FromHostAndPort(string hostAndPort)
@@ -48,6 +47,6 @@ internal static class ServerPath
         var portText = colon > 0 ? hostAndPort[(colon + 1)..] : "";
         if (host.Length == 0 || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             throw new ArgumentException($"'{hostAndPort}' is not a server address (expected HOST:PORT, for example 127.0.0.1:4053)", "server");
-        return $"akka.tcp://kv@{host}:{port}{FrontPath}";
+        return KvAddress.FrontOf(host, port);
     }
 }

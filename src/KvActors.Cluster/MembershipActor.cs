@@ -29,7 +29,7 @@ internal sealed class MembershipActor : ReceiveActor
         Address target;
         try
         {
-            target = Address.Parse(address.Contains("://", StringComparison.Ordinal) ? address : $"akka.tcp://kv@{address}");
+            target = Address.Parse(KvAddress.OfMember(address));
         }
         catch (UriFormatException)
         {

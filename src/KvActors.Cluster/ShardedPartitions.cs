@@ -1,6 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
+using KvActors.Server.Routing;
 
 namespace KvActors.Cluster;
 
@@ -40,8 +41,7 @@ public sealed class ShardedPartitions(IActorRef region, int partitions) : IParti
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return new KvError(ErrorCode.Unavailable,
-                $"the node hosting partition {partition} left the cluster before answering; if the request was a write, its outcome is unknown: read before retrying");
+            return KvErrors.LostInFlight($"the node hosting partition {partition} left the cluster before answering");
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using KvActors.Server;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
 
 namespace KvActors.Host;
 

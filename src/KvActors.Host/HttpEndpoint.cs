@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

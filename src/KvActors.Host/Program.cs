@@ -5,10 +5,12 @@ using Akka.Hosting;
 using KvActors.Cluster;
 using KvActors.Host;
 using KvActors.Host.Logging;
+using KvActors.Protocol;
 using KvActors.Resp;
 using KvActors.Server;
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
 using KvActors.Server.Persistence;
+using KvActors.Server.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,7 +52,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     builder.Logging.ClearProviders();
     Exception? startFailure = null;
     IHost? running = null;
-    builder.Services.AddAkka(ServerBootstrap.SystemName, akka =>
+    builder.Services.AddAkka(KvAddress.SystemName, akka =>
     {
         akka.AddHocon(bootstrap.Config, HoconAddMode.Replace)
             .AddSetup(bootstrap.Storage.ToSetup())
@@ -78,7 +80,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
             if (httpPort != HttpEndpoint.Disabled) HttpEndpoint.StartAsync(system, settings.Host, httpPort).GetAwaiter().GetResult();
             // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
             // says -LOADING until every partition serves, as Redis does while it loads.
-            var front = settings.IsClusterNode ? ClusterBootstrap.StartFront(system, bootstrap) : bootstrap.StartFront(system);
+            var front = bootstrap.StartFront(system, settings.IsClusterNode ? ShardedPlacement.Instance : LocalPlacement.Instance);
             registry.Register<ServerBootstrap>(front);
             if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
@@ -86,8 +88,8 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
             // to, and answers Unavailable while it is retried); a cluster node serves (forwarding to the partitions'
             // owners) as soon as its front is up.
             var serving = settings.IsClusterNode ? Task.CompletedTask : readiness.WhenFirstLoaded;
-            serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}/user/kv; journal: {1}; snapshot every {2} events per partition",
-                address, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
+            serving.ContinueWith(_ => system.Log.Info("KvActors serving at {0}{1}; journal: {2}; snapshot every {3} events per partition",
+                address, KvAddress.FrontPath, bootstrap.Storage.Describe(), settings.SnapshotEvery), TaskScheduler.Default);
         }
     });
 

@@ -105,7 +105,7 @@ public sealed class RaftNode
         || _raft.ReadStates.Count > 0
         || _raft.Log.HasNextCommittedEntries(HandOutUpTo);
 
-    /// <summary>What the host must do next (see <see cref="Raft.Ready"/>). Call <see cref="Advance"/> before the next one.</summary>
+    /// <summary>What the host must do next (see <see cref="KvActors.Raft.Ready"/>). Call <see cref="Advance"/> before the next one.</summary>
     public Ready Ready()
     {
         if (_outstanding is not null) throw new InvalidOperationException("Advance the previous Ready first");

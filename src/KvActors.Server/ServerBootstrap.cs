@@ -6,10 +6,11 @@ using Akka.Persistence.Sql;
 using KvActors.Protocol;
 using KvActors.Server.Front;
 using KvActors.Server.Ownership;
+using KvActors.Server.Partition;
 using KvActors.Server.Partitioning;
 using KvActors.Server.Persistence;
+using KvActors.Server.Routing;
 using KvActors.Server.State;
-using KvActors.Server.Store;
 
 namespace KvActors.Server;
 
@@ -19,8 +20,6 @@ namespace KvActors.Server;
 /// </summary>
 public sealed class ServerBootstrap
 {
-    public const string SystemName = "kv";
-
     public ServerBootstrap(ServerSettings settings, Config baseConfig)
     {
         Settings = settings.Validate();
@@ -30,15 +29,7 @@ public sealed class ServerBootstrap
         // A single server on SQLite holds the data directory's lock, so nobody else can own its partitions.
         Fence = new OwnershipFence(Storage.Ownership, LeaseSettings.FromConfig(baseConfig.GetConfig("kv.ownership")),
             exclusive: Storage is SqliteStorage && !Settings.IsClusterNode);
-        Config = ConfigurationFactory.ParseString($$"""
-                akka.remote.dot-netty.tcp {
-                  hostname = "{{settings.Host}}"
-                  port = {{settings.Port}}
-                  maximum-frame-size = {{Limits.RemotingFrameBytes}}b
-                  send-buffer-size = {{Limits.RemotingFrameBytes * 2}}b
-                  receive-buffer-size = {{Limits.RemotingFrameBytes * 2}}b
-                }
-                """)
+        Config = RemotingConfig.Transport(settings.Host, settings.Port, Limits.MaxValueBytes, Limits.MaxValueBytes)
             .WithFallback(Storage.ToConfig())
             .WithFallback(baseConfig)
             .WithFallback(ProtocolConfig.Default)
@@ -55,25 +46,26 @@ public sealed class ServerBootstrap
 
     public OwnershipFence Fence { get; }
 
-    public StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
+    private StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
 
     /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
 
     /// <summary>
-    /// Settles the partition layout of the data (recording it if the data is new), then starts the front, which
-    /// starts and supervises one store per partition. Blocks until the layout is known: nothing may be served under
-    /// the wrong one.
+    /// Settles the partition layout of the data (recording it if the data is new), starts the partitions where
+    /// <paramref name="placement"/> puts them (by default all here, under the front) and the front that routes to
+    /// them. Blocks until the layout is known: nothing may be served under the wrong one.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    public IActorRef StartFront(ActorSystem system)
+    public IActorRef StartFront(ActorSystem system, IPartitionPlacement? placement = null)
     {
         // The front exists first and answers "starting" while the layout is read (that takes a second or two).
-        var front = system.ActorOf(KvFront.StartingProps(), KvFront.Name);
+        var front = system.ActorOf(KvFront.Props(), KvAddress.FrontName);
         try
         {
             var map = ResolveLayout(system);
-            front.Tell(new KvFront.Start(StartFencing(system), map));
+            var partitions = (placement ?? LocalPlacement.Instance).Place(system, StartFencing(system), map);
+            front.Tell(new KvFront.Start(Limits, map, partitions));
             return front;
         }
         catch
@@ -84,8 +76,8 @@ public sealed class ServerBootstrap
         }
     }
 
-    /// <summary>Starts watching partition ownership for this system's stores; their settings carry the fence.</summary>
-    public StoreSettings StartFencing(ActorSystem system)
+    // Starts watching partition ownership for this system's stores; their settings carry the fence.
+    private StoreSettings StartFencing(ActorSystem system)
     {
         Fence.Start(system.Log);
         system.RegisterOnTermination(Fence.Dispose);
@@ -97,7 +89,7 @@ public sealed class ServerBootstrap
     /// record it: the loser's write fails on the sequence number and it reads the winner's record instead.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    public PartitionMap ResolveLayout(ActorSystem system)
+    private PartitionMap ResolveLayout(ActorSystem system)
     {
         for (var attempt = 1; ; attempt++)
         {

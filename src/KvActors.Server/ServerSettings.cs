@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using KvActors.Protocol;
 using KvActors.Server.Persistence;
 
 namespace KvActors.Server;
@@ -30,7 +31,7 @@ public sealed record ServerSettings
 
     public Durability Durability { get; init; } = Durability.Process;
 
-    public int MaxValueBytes { get; init; } = 1024 * 1024;
+    public int MaxValueBytes { get; init; } = ProtocolLimits.DefaultMaxValueBytes;
 
     /// <summary>Requests the store may hold unanswered (queued or awaiting the journal); beyond it callers get Busy.</summary>
     public int MaxPendingRequests { get; init; } = 20_000;
@@ -91,8 +92,8 @@ public sealed record ServerSettings
         if (Partitions is < 1 or > Partitioning.PartitionMap.MaxPartitions)
             throw new ArgumentException($"partitions must be 1..{Partitioning.PartitionMap.MaxPartitions}, got {Partitions}");
         if (SnapshotEvery < 1) throw new ArgumentException($"snapshot-every must be at least 1, got {SnapshotEvery}");
-        if (MaxValueBytes is < 1 or > 64 * 1024 * 1024)
-            throw new ArgumentException($"max-value-bytes must be 1..67108864, got {MaxValueBytes}");
+        if (MaxValueBytes is < 1 or > ProtocolLimits.LargestMaxValueBytes)
+            throw new ArgumentException($"max-value-bytes must be 1..{ProtocolLimits.LargestMaxValueBytes}, got {MaxValueBytes}");
         foreach (var seed in SeedNodes)
         {
             if (seed.LastIndexOf(':') is var colon && (colon < 1 || !int.TryParse(seed[(colon + 1)..], out var port) || port is < 1 or > 65535))

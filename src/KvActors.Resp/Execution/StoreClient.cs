@@ -27,8 +27,7 @@ internal sealed class StoreClient
         _provider = ((IInternalActorRef)front).Provider;
         _timeout = timeout;
         _sweepPeriod = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        _timedOut = new KvError(ErrorCode.Timeout,
-            $"no reply within {timeout.TotalSeconds:0.###}s; if it was a write, its outcome is unknown");
+        _timedOut = KvErrors.TimedOut("no reply", timeout);
         // Not started yet, and never started again once idle: an idle or abandoned client leaves no timer behind.
         _sweep = TimeProvider.System.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }

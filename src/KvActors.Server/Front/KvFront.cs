@@ -1,8 +1,9 @@
 using Akka.Actor;
 using KvActors.Protocol;
+using KvActors.Server.Partition;
 using KvActors.Server.Partitioning;
 using KvActors.Server.Routing;
-using KvActors.Server.Store;
+using KvActors.Server.State;
 
 namespace KvActors.Server.Front;
 
@@ -13,12 +14,10 @@ namespace KvActors.Server.Front;
 /// partitions are scattered and their replies merged here; stats get this node's own part added (its partitions,
 /// their recovery times, the cluster membership).
 /// The partitions are this actor's children on a single node, or entities of a shard region spread over the
-/// cluster (<see cref="IPartitions"/>); routing is the same either way.
+/// cluster: the front is given how to reach them (<see cref="IPartitions"/>), and routing is the same either way.
 /// </summary>
 public sealed class KvFront : ReceiveActor
 {
-    public const string Name = "kv";
-
     // A scattered part not answered by then counts as timed out; callers' own timeouts are shorter.
     private static readonly TimeSpan PartTimeout = TimeSpan.FromSeconds(10);
 
@@ -29,17 +28,8 @@ public sealed class KvFront : ReceiveActor
     private readonly string _node;
     private ServerInfo _info = null!;
 
-    /// <param name="partitions">How to reach the partitions in a cluster; null to host them here, as children.</param>
-    /// <param name="membership">The actor answering cluster membership requests; null on a single node.</param>
-    public KvFront(StoreSettings settings, PartitionMap map, IPartitions? partitions, IActorRef? membership)
-    {
-        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-        Init(new Start(settings, map, partitions, membership));
-        ReceiveAny(Handle);
-    }
-
-    // A front that exists before the partition layout is known: remote clients find /user/kv at once and are told
-    // the server is starting instead of finding no front at all.
+    // The front exists before the partition layout is known: remote clients find /user/kv at once and are told the
+    // server is starting instead of finding no front at all.
     public KvFront()
     {
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
@@ -51,25 +41,20 @@ public sealed class KvFront : ReceiveActor
         ReceiveAny(_ => Sender.Tell(KvError.Starting("the server is starting (reading the partition layout)")));
     }
 
-    public static Props Props(StoreSettings settings, PartitionMap map, IPartitions? partitions = null, IActorRef? membership = null) =>
-        Akka.Actor.Props.Create(() => new KvFront(settings, map, partitions, membership));
-
     /// <summary>A front that answers "starting" until it is sent <see cref="Start"/>.</summary>
-    public static Props StartingProps() => Akka.Actor.Props.Create(() => new KvFront());
+    public static Props Props() => Akka.Actor.Props.Create(() => new KvFront());
 
     /// <summary>What a starting front needs to serve.</summary>
-    public sealed record Start(StoreSettings Settings, PartitionMap Map, IPartitions? Partitions = null, IActorRef? Membership = null);
+    public sealed record Start(StoreLimits Limits, PartitionMap Map, PlacedPartitions Partitions);
 
     private void Init(Start start)
     {
-        _membership = start.Membership;
-        _info = new ServerInfo(start.Settings.Limits.MaxValueBytes);
-        _validator = new RequestValidator(start.Settings.Limits);
-        _router = new RequestRouter(start.Map, start.Settings.Limits.ScanPageBytes);
-        _partitions = start.Partitions ?? new LocalPartitions(Enumerable.Range(0, start.Map.Count)
-                .Select(p => Context.ActorOf(PartitionHost.Props(start.Settings with { PartitionId = p }), $"partition-{p}"))
-                .ToArray());
-        ServerReadiness.Get(Context.System).FrontStarted(start.Partitions is null ? start.Map.Count : 0);
+        _membership = start.Partitions.Membership;
+        _info = new ServerInfo(start.Limits.MaxValueBytes);
+        _validator = new RequestValidator(start.Limits);
+        _router = new RequestRouter(start.Map, start.Limits.ScanPageBytes);
+        _partitions = start.Partitions.Connect(Context);
+        ServerReadiness.Get(Context.System).FrontStarted(start.Partitions.HostedHere);
     }
 
     private void Handle(object message)
@@ -166,7 +151,7 @@ public sealed class KvFront : ReceiveActor
         }
         catch (AskTimeoutException)
         {
-            return new KvError(ErrorCode.Timeout, $"a partition did not answer within {PartTimeout.TotalSeconds:0}s; if it was a write, its outcome is unknown");
+            return KvErrors.TimedOut("a partition did not answer", PartTimeout);
         }
     }
 }

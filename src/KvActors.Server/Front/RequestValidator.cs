@@ -42,8 +42,8 @@ public sealed class RequestValidator(StoreLimits limits)
         if (string.IsNullOrEmpty(key)) return new KvError(ErrorCode.InvalidKey, "key must not be empty");
         var bytes = Utf8Length(key);
         if (bytes < 0) return new KvError(ErrorCode.InvalidKey, "key is not valid Unicode text");
-        if (bytes > StoreLimits.MaxKeyBytes)
-            return new KvError(ErrorCode.InvalidKey, $"key is {bytes} bytes, the limit is {StoreLimits.MaxKeyBytes}");
+        if (bytes > ProtocolLimits.MaxKeyBytes)
+            return new KvError(ErrorCode.InvalidKey, $"key is {bytes} bytes, the limit is {ProtocolLimits.MaxKeyBytes}");
         return null;
     }
 

@@ -5,7 +5,7 @@ namespace KvActors.Server.Partitioning;
 /// <summary>
 /// Which partition owns a key: the key's <see cref="KeySlot"/>, with the 16384 slots split into
 /// <see cref="Count"/> contiguous ranges (partition p owns slots [p·16384/Count, (p+1)·16384/Count)). The count is
-/// fixed when the data is created (see <see cref="PartitionLayout"/>), because changing it would move keys.
+/// fixed when the data is created (see <see cref="PartitionLayoutKeeper"/>), because changing it would move keys.
 /// </summary>
 public sealed record PartitionMap
 {

@@ -162,7 +162,7 @@ internal sealed class KvState : IKeyView
 
     // Every key with this prefix sorts below prefix + U+FFFF repeated beyond the longest possible key
     // (U+FFFF takes 3 UTF-8 bytes, so no valid key holds more than MaxKeyBytes / 3 of them).
-    private static string UpperBoundOf(string prefix) => prefix + new string('\uffff', StoreLimits.MaxKeyBytes / 3 + 1);
+    private static string UpperBoundOf(string prefix) => prefix + new string('\uffff', ProtocolLimits.MaxKeyBytes / 3 + 1);
 
     private sealed class ExpiryOrder : IComparer<(long At, string Key)>
     {

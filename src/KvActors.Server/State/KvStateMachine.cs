@@ -38,6 +38,12 @@ internal sealed class KvStateMachine
         foreach (var e in events) _pending.Accept(e);
     }
 
+    /// <summary>
+    /// Forgets every accepted write that is not durable, as if it had never been decided: what a store does when
+    /// those writes will never be made durable by it (fenced off by a newer owner; a deposed Raft leader).
+    /// </summary>
+    public void DiscardPending() => _pending = new KeyOverlay(_state);
+
     /// <summary>Apply a durable event: from the journal during recovery, or once a persist succeeded.</summary>
     public void ApplyEvent(IKvEvent e)
     {

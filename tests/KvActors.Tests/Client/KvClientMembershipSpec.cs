@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Actor.Dsl;
 using KvActors.Client;
 using KvActors.Protocol;
+using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -16,8 +16,8 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
     {
         { new Set("", [1]), ErrorCode.InvalidKey },
         { new Get(null!), ErrorCode.InvalidKey },
-        { new Set(new string('k', StoreLimits.MaxKeyBytes + 1), [1]), ErrorCode.InvalidKey },
-        { new Set(new string('é', StoreLimits.MaxKeyBytes / 2 + 1), [1]), ErrorCode.InvalidKey }, // 2 UTF-8 bytes each
+        { new Set(new string('k', ProtocolLimits.MaxKeyBytes + 1), [1]), ErrorCode.InvalidKey },
+        { new Set(new string('é', ProtocolLimits.MaxKeyBytes / 2 + 1), [1]), ErrorCode.InvalidKey }, // 2 UTF-8 bytes each
         { new Set("bad\ud800surrogate", [1]), ErrorCode.InvalidKey },
         { new Set("k", new byte[1025]), ErrorCode.ValueTooLarge },
         { new Create("k", null!), ErrorCode.InvalidArgument },
@@ -51,7 +51,7 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
     public void KvFront_should_accept_a_key_of_exactly_the_limit()
     {
         var front = StartFront();
-        front.Tell(new Set(new string('k', StoreLimits.MaxKeyBytes), [1]));
+        front.Tell(new Set(new string('k', ProtocolLimits.MaxKeyBytes), [1]));
         ExpectMsg<Written>();
     }
 
@@ -68,7 +68,7 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
         using var client = ActorSystem.Create("client", clientConfig);
         try
         {
-            var remoteFront = await client.ActorSelection($"{serverAddress}/user/{KvActors.Server.Front.KvFront.Name}")
+            var remoteFront = await client.ActorSelection($"{serverAddress}{KvAddress.FrontPath}")
                 .ResolveOne(TimeSpan.FromSeconds(5));
 
             var written = await remoteFront.Ask<IKvReply>(new Set("remote", [1, 2, 3]), TimeSpan.FromSeconds(5));

@@ -42,12 +42,12 @@ public sealed class ClusterNode : IAsyncDisposable
         var settings = new ServerSettings { Port = 0, DataDirectory = journalDirectory, Partitions = partitions, Cluster = true, RespPort = -1 };
         var bootstrap = new ServerBootstrap(settings, ClusterBootstrap.ConfigFor(settings, CrashOnTerminate.WithFallback(ServerTestKit.ShippedConfig)));
         bootstrap.Storage.Prepare();
-        return new ClusterNode(bootstrap, ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup()));
+        return new ClusterNode(bootstrap, ActorSystem.Create(KvAddress.SystemName, bootstrap.ToActorSystemSetup()));
     }
 
     public void Join(Address seed) => Cluster.Join(seed);
 
-    public void StartFront() => Front = ClusterBootstrap.StartFront(System, _bootstrap);
+    public void StartFront() => Front = _bootstrap.StartFront(System, ShardedPlacement.Instance);
 
     public Task<IKvReply> AskAsync(IKvRequest request, TimeSpan? timeout = null) =>
         Front.Ask<IKvReply>(request, timeout ?? TimeSpan.FromSeconds(10));

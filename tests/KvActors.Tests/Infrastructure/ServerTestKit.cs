@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server;
-using KvActors.Server.Front;
 using KvActors.Server.Persistence;
 using Xunit.Abstractions;
 
@@ -25,7 +24,7 @@ public abstract class ServerTestKit : Akka.TestKit.Xunit2.TestKit
     }
 
     private ServerTestKit(ITestOutputHelper output, ServerBootstrap bootstrap, TempDirectory dataDirectory)
-        : base(bootstrap.ToActorSystemSetup(), ServerBootstrap.SystemName, output)
+        : base(bootstrap.ToActorSystemSetup(), KvAddress.SystemName, output)
     {
         ServerBootstrap = bootstrap;
         _dataDirectory = dataDirectory;

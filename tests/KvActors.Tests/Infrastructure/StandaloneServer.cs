@@ -31,7 +31,7 @@ public sealed class StandaloneServer : IAsyncDisposable
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(ServerTestKit.ShippedConfig);
         var bootstrap = new ServerBootstrap(settings, config);
         bootstrap.Storage.Prepare();
-        var system = ActorSystem.Create(ServerBootstrap.SystemName, bootstrap.ToActorSystemSetup());
+        var system = ActorSystem.Create(KvAddress.SystemName, bootstrap.ToActorSystemSetup());
         var front = bootstrap.StartFront(system);
         // Requests wait in the front until the store has recovered, so one answered request means ready.
         if (waitUntilServing) await front.Ask<StoreStats>(GetStats.Instance, TimeSpan.FromSeconds(20));

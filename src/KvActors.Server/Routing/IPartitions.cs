@@ -1,0 +1,16 @@
+using Akka.Actor;
+using KvActors.Protocol;
+
+namespace KvActors.Server.Routing;
+
+/// <summary>
+/// The routing seam, "who serves partition p?": how the front reaches a partition. Its own child hosts on a single
+/// node (<see cref="LocalPartitions"/>), a shard region in a cluster (KvActors.Cluster's ShardedPartitions); a Raft
+/// implementation will send to each partition's leader. Either way the reply goes to the given sender.
+/// </summary>
+public interface IPartitions
+{
+    void Tell(int partition, IKvRequest request, IActorRef sender);
+
+    Task<IKvReply> AskAsync(int partition, IKvRequest request, TimeSpan timeout);
+}

@@ -1,4 +1,0 @@
-namespace KvActors.Server.Store;
-
-/// <summary>Sent by a <see cref="StoreActor"/> to its parent once it has recovered and serves requests.</summary>
-internal sealed record StoreReady(int PartitionId);
