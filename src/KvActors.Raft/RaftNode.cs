@@ -2,7 +2,7 @@ namespace KvActors.Raft;
 
 /// <summary>
 /// One replica of a Raft group, driven by its host: inputs (<see cref="Tick"/>, <see cref="Step"/>,
-/// <see cref="Propose"/>, <see cref="ReadIndex"/>, <see cref="ProposeConfChange"/>, <see cref="TransferLeadership"/>)
+/// <see cref="Propose(byte[])"/>, <see cref="ReadIndex"/>, <see cref="ProposeConfChange"/>, <see cref="TransferLeadership"/>)
 /// change its state; <see cref="Ready"/> says what the host must persist, send and apply; <see cref="Advance"/>
 /// says it did. Not thread-safe: one caller at a time, as an actor would.
 /// </summary>

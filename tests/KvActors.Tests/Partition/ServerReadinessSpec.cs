@@ -1,7 +1,7 @@
-using KvActors.Server.Front;
+using KvActors.Server.Partition;
 using Xunit;
 
-namespace KvActors.Tests.Front;
+namespace KvActors.Tests.Partition;
 
 public sealed class ServerReadinessSpec
 {
