@@ -40,14 +40,15 @@ public sealed class StorageOptionSpec
     }
 
     [Fact]
-    public void Journal_postgres_should_commit_synchronously_unless_the_connection_string_says_otherwise()
+    public void Journal_postgres_should_commit_synchronously_and_end_idle_transactions_unless_the_connection_string_says_otherwise()
     {
+        const string ours = "-c synchronous_commit=on -c idle_in_transaction_session_timeout=2000";
         var plain = Assert.IsType<PostgresStorage>(Parse("postgres:Host=h;Database=kv"));
-        Assert.Equal("-c synchronous_commit=on", new Npgsql.NpgsqlConnectionStringBuilder(plain.ConnectionString).Options);
+        Assert.Equal(ours, new Npgsql.NpgsqlConnectionStringBuilder(plain.ConnectionString).Options);
 
         // The operator's options come later, and PostgreSQL lets the last -c win.
         var own = Assert.IsType<PostgresStorage>(Parse("postgres:Host=h;Database=kv;Options=-c synchronous_commit=remote_apply"));
-        Assert.Equal("-c synchronous_commit=on -c synchronous_commit=remote_apply", new Npgsql.NpgsqlConnectionStringBuilder(own.ConnectionString).Options);
+        Assert.Equal($"{ours} -c synchronous_commit=remote_apply", new Npgsql.NpgsqlConnectionStringBuilder(own.ConnectionString).Options);
     }
 
     [Theory]
