@@ -42,6 +42,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     private PartitionRecovery? _recovery;
 
     private readonly GroupCommitBuffer _buffer = new();
+    private readonly BackupSessions _backups;
     private readonly Action<ChangeSet> _onGroupDurable;
 
     // Replies owed once the record being written is durable; null when no write is in flight.
@@ -73,6 +74,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
         _lease = grant.Lease;
         _machine = new KvStateMachine(settings.Limits);
         _onGroupDurable = OnGroupDurable;
+        _backups = new BackupSessions(settings.PartitionId, settings.Limits.ScanPageBytes);
         PersistenceId = settings.PersistenceId;
         // Gauges read the state's key count and the gate between messages: a slightly stale number is fine.
         KvMetrics.PartitionStarted(settings.PartitionId, () => _machine.Count, () => gate.Pending);
@@ -109,6 +111,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
             {
                 case IWriteCommand write: HandleWrite(write); break;
                 case GetStats: Reply(Sender, Stats()); break;
+                case ReadBackup backup: Reply(Sender, _backups.Read(backup, _machine.ToSnapshot, Now)); break;
                 case IKvQuery query: Reply(Sender, _machine.Query(query, Now)); break;
                 default: Unhandled(request); break;
             }
@@ -311,6 +314,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers
     // and restarts do not carry them forever.
     private void SweepExpiredKeys()
     {
+        _backups.DropIdle(Now);
         var expirations = _machine.DecideExpirations(Now, MaxExpirationsPerSweep);
         if (expirations.Count > 0) PersistDecided(expirations, null, null);
     }
