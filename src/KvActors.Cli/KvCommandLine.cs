@@ -10,7 +10,7 @@ namespace KvActors.Cli;
 /// The commands of <c>kv</c> and what they print. The same commands serve one-shot runs (each connects, runs,
 /// disconnects) and the shell (each line reuses the shell's client).
 /// </summary>
-internal sealed class KvCommandLine(CliContext context)
+internal sealed partial class KvCommandLine(CliContext context)
 {
     public const string DefaultServer = "127.0.0.1:4053";
     public const string ServerVariable = "KV_SERVER";
@@ -102,6 +102,7 @@ internal sealed class KvCommandLine(CliContext context)
         CounterCommand("decr", -1),
         ExpireCommand(),
         PersistCommand(),
+        BackupCommand(),
     ];
 
     // set is a write command with one more option: --ttl.
@@ -501,6 +502,8 @@ internal sealed class KvCommandLine(CliContext context)
         if (Json(parse)) context.Output.WriteJson(json => JsonFormat.WriteRevision(json, revision));
         else context.Output.WriteLine(revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    private CliContext Context => context;
 
     private KvClientOptions ClientOptions(ParseResult parse)
     {

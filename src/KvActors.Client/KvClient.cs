@@ -16,7 +16,7 @@ namespace KvActors.Client;
 /// a <see cref="KvException"/> subclass, or <see cref="OperationCanceledException"/> if the caller cancelled.
 /// Writes return the store revision they created.
 /// </summary>
-public sealed class KvClient : IAsyncDisposable
+public sealed partial class KvClient : IAsyncDisposable
 {
     private const string SystemName = "kv-client";
 

@@ -33,6 +33,9 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
     var httpPort = config.GetInt("kv.http-port", 8053);
     if (httpPort > 0) StartupChecks.EnsurePortFree(settings.Host, httpPort);
+    // A large data directory's integrity check takes a while; it says how far it got.
+    if (bootstrap.Storage is SqliteStorage checkedStorage && LogLevels.Parse(config.GetString("akka.loglevel", "INFO")) <= Akka.Event.LogLevel.InfoLevel)
+        checkedStorage.ProgressLog = StartupLog.Info;
     try
     {
         bootstrap.Storage.Prepare();

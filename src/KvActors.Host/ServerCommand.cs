@@ -31,6 +31,7 @@ internal static class ServerCommand
         {
             Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Roles, HttpPort, LogLevel, ConfigFile,
         };
+        root.Subcommands.Add(RestoreCommand.Create());
         root.SetAction(async (result, cancellationToken) =>
         {
             try
@@ -55,7 +56,7 @@ internal static class ServerCommand
         return root;
     }
 
-    private static Config LoadConfig(FileInfo? file)
+    internal static Config LoadConfig(FileInfo? file)
     {
         var path = file?.FullName ?? Path.Combine(AppContext.BaseDirectory, "hocon", "kv.conf");
         if (!File.Exists(path)) throw new StartupException($"configuration file {path} not found");

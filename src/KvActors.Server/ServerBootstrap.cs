@@ -46,7 +46,7 @@ public sealed class ServerBootstrap
 
     public OwnershipFence Fence { get; }
 
-    private StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
+    internal StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
 
     /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());
@@ -89,7 +89,7 @@ public sealed class ServerBootstrap
     /// record it: the loser's write fails on the sequence number and it reads the winner's record instead.
     /// </summary>
     /// <exception cref="PartitionLayoutException">The configured partition count does not match the data.</exception>
-    private PartitionMap ResolveLayout(ActorSystem system)
+    internal PartitionMap ResolveLayout(ActorSystem system)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -19,6 +19,7 @@ public sealed partial class KvSerializer
         StoreStats => "r-stats",
         ClusterMembers => "r-cluster",
         ServerInfo => "r-server-info",
+        BackupPage => "r-backup-page",
         KvError => "r-error",
         _ => null,
     };
@@ -37,6 +38,7 @@ public sealed partial class KvSerializer
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
         ClusterMembers m => ToProto(m),
         ServerInfo m => new ServerInfoReply { MaxValueBytes = m.MaxValueBytes },
+        BackupPage m => ToProto(m),
         _ => null,
     };
 
@@ -54,6 +56,7 @@ public sealed partial class KvSerializer
         "r-cluster" => FromProto(ClusterMembersReply.Parser.ParseFrom(bytes)),
         "r-server-info" => new ServerInfo(ServerInfoReply.Parser.ParseFrom(bytes).MaxValueBytes),
         "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
+        "r-backup-page" => FromProto(BackupPageReply.Parser.ParseFrom(bytes)),
         _ => null,
     };
 
@@ -90,6 +93,17 @@ public sealed partial class KvSerializer
         foreach (var e in m.Entries) proto.Entries.Add(ToProto(e));
         return proto;
     }
+
+    private static BackupPageReply ToProto(BackupPage m)
+    {
+        var proto = new BackupPageReply { Partition = m.Partition, Session = m.Session, Revision = m.Revision, TotalKeys = m.TotalKeys };
+        if (m.NextPosition is { } next) proto.NextPosition = next;
+        foreach (var e in m.Entries) proto.Entries.Add(ToProto(e));
+        return proto;
+    }
+
+    private static BackupPage FromProto(BackupPageReply m) => new(
+        m.Partition, m.Session, m.Revision, m.TotalKeys, m.Entries.Select(FromProto).ToArray(), m.HasNextPosition ? m.NextPosition : null);
 
     private static Written FromProto(WrittenReply m) => new(m.Revision, m.HasPrevious ? m.Previous.ToByteArray() : null);
 

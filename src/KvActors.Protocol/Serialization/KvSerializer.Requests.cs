@@ -26,6 +26,7 @@ public sealed partial class KvSerializer
         RandomKey => "randomkey",
         GetStats => "stats",
         GetServerInfo => "server-info",
+        ReadBackup => "backup-read",
         PartitionEnvelope => "partition",
         GetClusterMembers => "cluster-members",
         LeaveCluster => "cluster-leave",
@@ -57,6 +58,7 @@ public sealed partial class KvSerializer
         RandomKey m => new RandomKeyRequest { Seed = m.Seed },
         GetStats => new StatsRequest(),
         GetServerInfo => new ServerInfoRequest(),
+        ReadBackup m => new BackupReadRequest { Partition = m.Partition, Session = m.Session, Position = m.Position },
         _ => null,
     };
 
@@ -84,6 +86,7 @@ public sealed partial class KvSerializer
         "randomkey" => new RandomKey(RandomKeyRequest.Parser.ParseFrom(bytes).Seed),
         "stats" => GetStats.Instance,
         "server-info" => GetServerInfo.Instance,
+        "backup-read" => FromProto(BackupReadRequest.Parser.ParseFrom(bytes)),
         _ => null,
     };
 
@@ -166,6 +169,8 @@ public sealed partial class KvSerializer
             : FromNested(n) as IKvRequest
               ?? throw new System.Runtime.Serialization.SerializationException($"batch holds a non-request '{n.Manifest}'")).ToArray(),
         m.AllOrNothing);
+
+    private static ReadBackup FromProto(BackupReadRequest m) => new(m.Partition, m.Session, m.Position);
 
     private static Scan FromProto(ScanRequest m) => new(m.Prefix, m.HasAfter ? m.After : null, m.Limit);
 }

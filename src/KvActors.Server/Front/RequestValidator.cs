@@ -33,6 +33,9 @@ public sealed class RequestValidator(StoreLimits limits)
         RandomKey => null,
         GetStats => null,
         GetServerInfo => null,
+        ReadBackup r => r.Partition < 0 || r.Session < 0 || r.Position < 0
+            ? new KvError(ErrorCode.InvalidArgument, $"backup read needs a partition, session and position of 0 or more, got {r.Partition}, {r.Session}, {r.Position}")
+            : null,
         IMembershipRequest => null,
         _ => new KvError(ErrorCode.UnsupportedRequest, $"unsupported request {request.GetType().Name}"),
     };

@@ -39,6 +39,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
     private PartitionRecovery? _recovery;
 
     private readonly CommitPipeline<IActorRef> _pipeline;
+    private readonly BackupSessions _backups;
     private readonly Action<ChangeSet> _onGroupDurable;
 
     private long _durableSequenceNr;
@@ -68,6 +69,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
         _machine = new KvStateMachine(settings.Limits);
         _pipeline = new CommitPipeline<IActorRef>(_machine, this, Reply);
         _onGroupDurable = _ => OnGroupDurable();
+        _backups = new BackupSessions(settings.PartitionId, settings.Limits.ScanPageBytes);
         PersistenceId = settings.PersistenceId;
         // Gauges read the state's key count and the gate between messages: a slightly stale number is fine.
         KvMetrics.PartitionStarted(settings.PartitionId, () => _machine.Count, () => gate.Pending);
@@ -104,13 +106,18 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
             {
                 case IWriteCommand write: _pipeline.Submit(write, Now, Sender); break;
                 case GetStats: Reply(Sender, Stats()); break;
+                case ReadBackup backup: Reply(Sender, _backups.Read(backup, _machine.ToSnapshot, Now)); break;
                 case IKvQuery query: Reply(Sender, _machine.Query(query, Now)); break;
                 default: Unhandled(request); break;
             }
         });
         // Expired keys are already invisible to reads; the sweep makes their removal durable so memory, snapshots
         // and restarts do not carry them forever.
-        Command<SweepExpired>(_ => _pipeline.SweepExpired(Now, MaxExpirationsPerSweep));
+        Command<SweepExpired>(_ =>
+        {
+            _backups.DropIdle(Now);
+            _pipeline.SweepExpired(Now, MaxExpirationsPerSweep);
+        });
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(f =>
         {

@@ -32,6 +32,12 @@ public sealed class SqliteStorage : IStorage
 
     public Durability Durability { get; }
 
+    /// <summary>Where a long integrity check reports its progress (start-up, before any logger exists); null: nowhere.</summary>
+    public Action<string>? ProgressLog { get; set; }
+
+    /// <summary>How often a long integrity check reports; a shorter check says nothing.</summary>
+    public TimeSpan ProgressEvery { get; set; } = TimeSpan.FromSeconds(5);
+
     public string JournalFile => Path.Combine(DataDirectory, "journal.db");
 
     public string SnapshotFile => Path.Combine(DataDirectory, "snapshots.db");
@@ -131,7 +137,7 @@ public sealed class SqliteStorage : IStorage
     /// created always has a header, so an empty one was truncated). The check opens the file read-only: it never
     /// writes, checkpoints or repairs. Damage inside a value that leaves the structure intact is beyond it.
     /// </summary>
-    private static void CheckIntegrity(string file)
+    private void CheckIntegrity(string file)
     {
         if (!File.Exists(file)) return;
         const string advice = "kv-server never repairs storage: restore the data directory from a backup, or move the file away to start without its data";
@@ -143,7 +149,9 @@ public sealed class SqliteStorage : IStorage
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA quick_check(1);";
-            if (command.ExecuteScalar() is not "ok" and var problem)
+            object? result;
+            using (ProgressLog is { } log ? IntegrityCheckProgress.Start(file, ProgressEvery, log) : null) result = command.ExecuteScalar();
+            if (result is not "ok" and var problem)
                 throw new StorageException($"{file} is corrupt (quick_check: {problem?.ToString()?.ReplaceLineEndings(" ")}); {advice}");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)

@@ -23,6 +23,7 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
 
     public Route Plan(IKvRequest request)
     {
+        if (request is ReadBackup backup) return ToNamedPartition(backup.Partition);
         if (map.Count == 1) return Only;
         return request switch
         {
@@ -58,6 +59,11 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
                 return null; // whole-store requests span every partition
         }
     }
+
+    // A request that names its partition (a backup reads each partition in turn).
+    private Route ToNamedPartition(int partition) => partition < map.Count
+        ? new Route.ToPartition(partition)
+        : new Route.Refused(new KvError(ErrorCode.InvalidArgument, $"partition {partition} does not exist; this data has {map.Count}"));
 
     private Route Everywhere(IKvRequest request, Func<IReadOnlyList<IKvReply>, IKvReply> gather) =>
         new Route.Scatter(Enumerable.Range(0, map.Count).Select(p => new Route.Part(p, request)).ToArray(), gather);

@@ -36,13 +36,25 @@ public static class CliProcess
     /// <param name="environment">Variables to set for the child; a null value removes the variable.
     /// <c>KV_SERVER</c> is removed unless given here, so the runner's own environment never picks the server.</param>
     /// <param name="timeout">Longest the run may take (default 60 s); then the process is killed.</param>
-    public static async Task<CliRun> RunAsync(
+    public static Task<CliRun> RunAsync(
         IEnumerable<string> args,
         byte[]? stdin = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null) =>
+        RunDllAsync(KvDll, args, stdin, environment, timeout);
+
+    /// <summary>Runs <c>kv-server ARGS</c> as a command that exits (<c>restore</c>, <c>--help</c>), like <see cref="RunAsync"/>.</summary>
+    public static Task<CliRun> RunServerAsync(IEnumerable<string> args, TimeSpan? timeout = null) =>
+        RunDllAsync(HostProcess.ServerDll, args, stdin: null, environment: null, timeout);
+
+    private static async Task<CliRun> RunDllAsync(
+        string dll,
+        IEnumerable<string> args,
+        byte[]? stdin,
+        IReadOnlyDictionary<string, string?>? environment,
+        TimeSpan? timeout)
     {
-        if (!File.Exists(KvDll)) throw new FileNotFoundException($"kv not built at {KvDll}");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"{Path.GetFileName(dll)} not built at {dll}");
         var limit = timeout ?? TimeSpan.FromSeconds(60);
 
         var info = new ProcessStartInfo("dotnet")
@@ -52,7 +64,7 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(KvDll);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Remove("KV_SERVER");
         // Two cores shared by the runner, the server and this tool: server GC would only compete.
@@ -80,7 +92,7 @@ public static class CliProcess
             {
                 KillQuietly(process);
                 throw new TimeoutException(
-                    $"kv {string.Join(' ', info.ArgumentList.Skip(1))} did not exit within {limit.TotalSeconds:0.#}s and was killed; " +
+                    $"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', info.ArgumentList.Skip(1))} did not exit within {limit.TotalSeconds:0.#}s and was killed; " +
                     $"stderr: {await PeekAsync(stderr)}");
             }
 

@@ -74,6 +74,10 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new KeyExpiryChanged("k", null, 19),
         new StoreCleared(20),
         new ChangeSet([new KeyWritten("a", [1], 21, 5), new KeyDeleted("b", 22), new KeyExpiryChanged("a", null, 23), new StoreCleared(24)]),
+        new ReadBackup(3),
+        new ReadBackup(2, 987_654_321_012, 4000),
+        new BackupPage(3, 77, 120, 2, [new KvEntry("a", [1], 100), new KvEntry("b", [], 120, 1234)], 2),
+        new BackupPage(0, 78, 0, 0, [], null),
     };
 
     [Theory]
@@ -173,6 +177,7 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         Batch m => $"Batch {m.AllOrNothing} [{string.Join(", ", m.Requests.Select(Describe))}]",
         BatchResult m => $"BatchResult [{string.Join(", ", m.Replies.Select(Describe))}]",
         ScanPage m => $"Page {string.Join(",", m.Entries.Select(Describe))} {m.NextCursor} {m.StoreRevision}",
+        BackupPage m => $"BackupPage {m.Partition} {m.Session} {m.Revision} {m.TotalKeys} {string.Join(",", m.Entries.Select(Describe))} {m.NextPosition}",
         KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}~{m.ExpiresAtUnixMs}",
         KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision} {m.ExpiresAtUnixMs}",
         ChangeSet m => $"ChangeSet [{string.Join(", ", m.Changes.Select(Describe))}]",
