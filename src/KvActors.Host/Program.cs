@@ -35,7 +35,10 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     if (httpPort > 0) StartupChecks.EnsurePortFree(settings.Host, httpPort);
     // A large data directory's integrity check takes a while; it says how far it got.
     if (bootstrap.Storage is SqliteStorage checkedStorage && LogLevels.Parse(config.GetString("akka.loglevel", "INFO")) <= Akka.Event.LogLevel.InfoLevel)
+    {
         checkedStorage.ProgressLog = StartupLog.Info;
+        checkedStorage.ProgressEvery = settings.ProgressEvery;
+    }
     try
     {
         bootstrap.Storage.Prepare();

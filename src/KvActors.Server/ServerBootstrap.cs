@@ -46,7 +46,7 @@ public sealed class ServerBootstrap
 
     public OwnershipFence Fence { get; }
 
-    internal StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence);
+    internal StoreSettings StoreSettings => new(0, Settings.SnapshotEvery, Storage.Location, Limits, Settings.MaxPendingRequests, Fence, Settings.ProgressEvery);
 
     /// <summary>Setups the ActorSystem must be created with (the storage's linq2db options travel in one).</summary>
     public ActorSystemSetup ToActorSystemSetup() => BootstrapSetup.Create().WithConfig(Config).And(Storage.ToSetup());

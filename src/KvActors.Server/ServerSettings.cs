@@ -54,6 +54,9 @@ public sealed record ServerSettings
 
     public const int RespDisabled = -1;
 
+    /// <summary>How often long work (the integrity check, a partition's recovery) says how far it got, once it takes longer.</summary>
+    public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Reads the <c>kv</c> section; missing keys keep their defaults.</summary>
     public static ServerSettings FromConfig(Config config)
     {
@@ -73,6 +76,7 @@ public sealed record ServerSettings
             MaxPendingRequests = kv.GetInt("max-pending-requests", defaults.MaxPendingRequests),
             SeedNodes = kv.GetStringList("seed-nodes", []).ToArray(),
             Roles = kv.GetStringList("roles", []).ToArray(),
+            ProgressEvery = kv.GetTimeSpan("progress-every", defaults.ProgressEvery),
         };
     }
 
@@ -100,6 +104,7 @@ public sealed record ServerSettings
                 throw new ArgumentException($"seed node must be HOST:PORT (its remoting port), got '{seed}'");
         }
 
+        if (ProgressEvery <= TimeSpan.Zero) throw new ArgumentException($"progress-every must be positive, got {ProgressEvery}");
         if (MaxPendingRequests < 1) throw new ArgumentException($"max-pending-requests must be at least 1, got {MaxPendingRequests}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("data-dir must not be empty");
         return this;

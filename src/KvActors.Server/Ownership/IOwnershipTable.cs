@@ -25,6 +25,9 @@ public interface IOwnershipTable
     /// <summary>Raises the lease counter if <paramref name="epoch"/> is still current; false if a newer owner took it.</summary>
     Task<bool> RenewAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default);
 
+    /// <summary>The highest sequence number in the partition's journal (0 if it has none).</summary>
+    Task<long> HighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default);
+
     /// <summary>Clears the owner if <paramref name="epoch"/> is still current, so the next owner need not wait out the lease.</summary>
     Task ReleaseAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default);
 }

@@ -61,14 +61,14 @@ public sealed class OwnershipFence : IDisposable
             switch (Takeover.Decide(row, Self, _exclusive, firstSeen, now, Lease))
             {
                 case Takeover.Create:
-                    if (await _table.TryCreateAsync(persistenceId, Self, cancellationToken)) return Granted(persistenceId, 1, now);
+                    if (await _table.TryCreateAsync(persistenceId, Self, cancellationToken)) return await GrantedAsync(persistenceId, 1, now, cancellationToken);
                     break;
                 case Takeover.Take:
                     if (await _table.TryTakeAsync(persistenceId, row!.LeaseSeq, Self, cancellationToken) is { } epoch)
                     {
                         if (row.Owner is not null && row.Owner != Self)
                             _log?.Info("Took {0} over at epoch {1} from {2}, whose lease had run out", persistenceId, epoch, row.Owner);
-                        return Granted(persistenceId, epoch, now);
+                        return await GrantedAsync(persistenceId, epoch, now, cancellationToken);
                     }
                     break;
                 case Takeover.Wait wait:
@@ -79,12 +79,12 @@ public sealed class OwnershipFence : IDisposable
         }
     }
 
-    private OwnershipGrant Granted(string persistenceId, long epoch, TimeSpan sentAt)
+    private async Task<OwnershipGrant> GrantedAsync(string persistenceId, long epoch, TimeSpan sentAt, CancellationToken cancellationToken)
     {
         _log?.Debug("Holding {0} at epoch {1}", persistenceId, epoch);
         var lease = new OwnershipLease(epoch, sentAt + Lease.Duration);
         _held[persistenceId] = lease;
-        return new OwnershipGrant(persistenceId, epoch, lease);
+        return new OwnershipGrant(persistenceId, epoch, lease, await _table.HighestSequenceNrAsync(persistenceId, cancellationToken));
     }
 
     /// <summary>Gives the partition up after its store has stopped, so the next owner need not wait out the lease.</summary>

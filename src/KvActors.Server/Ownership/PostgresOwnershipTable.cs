@@ -68,6 +68,13 @@ public sealed class PostgresOwnershipTable(string connectionString) : IOwnership
         await NonQueryAsync("UPDATE kv_ownership SET lease_seq = lease_seq + 1 WHERE persistence_id = $1 AND epoch = $2",
             [persistenceId, epoch], cancellationToken) == 1;
 
+    public async Task<long> HighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = $1", [persistenceId]);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task ReleaseAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default) =>
         await NonQueryAsync("UPDATE kv_ownership SET owner = NULL, lease_seq = lease_seq + 1 WHERE persistence_id = $1 AND epoch = $2",
             [persistenceId, epoch], cancellationToken);

@@ -65,6 +65,11 @@ public sealed class SqliteOwnershipTable(string journalFile) : IOwnershipTable
             c => { c.Parameters.AddWithValue("$id", persistenceId); c.Parameters.AddWithValue("$epoch", epoch); },
             c => c.ExecuteNonQuery() == 1), cancellationToken);
 
+    public Task<long> HighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
+        Run(() => Execute("SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = $id",
+            c => c.Parameters.AddWithValue("$id", persistenceId),
+            c => (long)c.ExecuteScalar()!), cancellationToken);
+
     public Task ReleaseAsync(string persistenceId, long epoch, CancellationToken cancellationToken = default) =>
         Run(() => Execute("UPDATE kv_ownership SET owner = NULL, lease_seq = lease_seq + 1 WHERE persistence_id = $id AND epoch = $epoch",
             c => { c.Parameters.AddWithValue("$id", persistenceId); c.Parameters.AddWithValue("$epoch", epoch); },

@@ -55,10 +55,11 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
     private bool _fenced;
     private long _groupStartedTimestamp;
 
-    // A recovery longer than this says how far it got, this often (timers do not run while a persistent actor recovers).
-    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    // A long recovery says how far it got every settings.ProgressEvery (checked as events replay: timers do not run
+    // while a persistent actor recovers), against the journal's end as it was when this store took the partition.
     private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
     private long _recoveredChanges;
+    private readonly long _journalEnd;
 
     public StoreActor(StoreSettings settings, AdmissionGate gate, OwnershipGrant grant)
     {
@@ -66,6 +67,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
         _gate = gate;
         _epoch = grant.Epoch;
         _lease = grant.Lease;
+        _journalEnd = grant.JournalEnd;
         _machine = new KvStateMachine(settings.Limits);
         _pipeline = new CommitPipeline<IActorRef>(_machine, this, Reply);
         _onGroupDurable = _ => OnGroupDurable();
@@ -85,7 +87,7 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
             foreach (var change in set.Changes) _machine.ApplyEvent(change);
             _changesSinceSnapshot += set.Changes.Count;
             _recoveredChanges += set.Changes.Count;
-            if (Stopwatch.GetElapsedTime(_lastProgressTimestamp) >= ProgressEvery) LogRecoveryProgress();
+            if (Stopwatch.GetElapsedTime(_lastProgressTimestamp) >= _settings.ProgressEvery) LogRecoveryProgress();
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -152,8 +154,11 @@ public sealed class StoreActor : ReceivePersistentActor, IWithTimers, IDurableLo
     {
         _lastProgressTimestamp = Stopwatch.GetTimestamp();
         var elapsed = Stopwatch.GetElapsedTime(_startedTimestamp);
-        _log.Info("Partition {0} recovering: {1} keys, {2} changes replayed after the snapshot ({3:0} changes/s), journal sequence {4}, {5:0}s so far",
-            _settings.PartitionId, _machine.Count, _recoveredChanges, _recoveredChanges / Math.Max(elapsed.TotalSeconds, 0.001), LastSequenceNr, elapsed.TotalSeconds);
+        var toReplay = Math.Max(_journalEnd - _snapshotSequenceNr, 1);
+        var percent = Math.Clamp(100.0 * (LastSequenceNr - _snapshotSequenceNr) / toReplay, 0, 100);
+        var rate = _recoveredChanges / Math.Max(elapsed.TotalSeconds, 0.001);
+        _log.Info(FormattableString.Invariant(
+            $"Partition {_settings.PartitionId} recovering: {Math.Floor(percent):0}% of the journal after the snapshot (sequence {LastSequenceNr} of {_journalEnd}), {_machine.Count} keys, {_recoveredChanges} changes replayed ({rate:0} changes/s), {elapsed.TotalSeconds:0.0}s so far"));
     }
 
     private void OnRecovered()
