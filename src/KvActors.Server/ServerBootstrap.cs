@@ -3,6 +3,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Persistence.Sql;
+using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Server.Front;
 using KvActors.Server.Ownership;
@@ -32,7 +33,7 @@ public sealed class ServerBootstrap
         Config = RemotingConfig.Transport(settings.Host, settings.Port, Limits.MaxValueBytes, Limits.MaxValueBytes)
             .WithFallback(Storage.ToConfig())
             .WithFallback(baseConfig)
-            .WithFallback(ProtocolConfig.Default)
+            .WithFallback(JournalConfig.Default)
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
