@@ -1,4 +1,3 @@
-using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server;
@@ -15,8 +14,16 @@ public static class ClusterBootstrap
     public const string TypeName = "kv-partition";
 
     /// <summary>
+    /// The wiring kv-server starts with: a cluster node's configuration (<see cref="ConfigFor"/>) when
+    /// <paramref name="settings"/> make this a cluster node, <paramref name="baseConfig"/> as it is otherwise.
+    /// </summary>
+    public static ServerBootstrap ServerFor(ServerSettings settings, Config baseConfig) =>
+        new(settings, settings.IsClusterNode ? ConfigFor(settings, baseConfig) : baseConfig);
+
+    /// <summary>
     /// The ActorSystem configuration of a cluster node: <paramref name="baseConfig"/> with the cluster provider and
-    /// the seed nodes on top (tuning of the failure detector, split brain resolver and sharding is in hocon/kv.conf).
+    /// the seed nodes on top, over the built-in cluster settings (<see cref="ClusterConfig"/>). The failure detector
+    /// and the split brain resolver are tuned in hocon/kv.conf.
     /// </summary>
     public static Config ConfigFor(ServerSettings settings, Config baseConfig)
     {
@@ -28,6 +35,6 @@ public static class ClusterBootstrap
                 akka.cluster.roles = [{{roles}}]
                 """)
             .WithFallback(baseConfig)
-            .WithFallback(ClusterSharding.DefaultConfig());
+            .WithFallback(ClusterConfig.Default);
     }
 }

@@ -20,7 +20,7 @@ return await ServerCommand.Create(RunAsync).Parse(args).InvokeAsync();
 
 static async Task<int> RunAsync(ServerSettings settings, Config config, CancellationToken cancellationToken)
 {
-    var bootstrap = new ServerBootstrap(settings, settings.IsClusterNode ? ClusterBootstrap.ConfigFor(settings, config) : config);
+    var bootstrap = ClusterBootstrap.ServerFor(settings, config);
     var resp = settings.RespPort == ServerSettings.RespDisabled
         ? null
         : (RespSettings.FromConfig(config) with { Host = settings.Host, Port = settings.RespPort }).Validate();

@@ -2,7 +2,7 @@ using Akka.Configuration;
 
 namespace KvActors.Protocol;
 
-/// <summary>The protocol's embedded <c>reference.conf</c>: serializer bindings every KvActors ActorSystem needs.</summary>
+/// <summary>The protocol's embedded <c>reference.conf</c>: the wire types' serializer bindings every KvActors ActorSystem needs.</summary>
 public static class ProtocolConfig
 {
     public static Config Default { get; } =

@@ -23,8 +23,9 @@ public sealed class ServerBootstrap
     public ServerBootstrap(ServerSettings settings, Config baseConfig)
     {
         Settings = settings.Validate();
-        Storage = StorageOption.Parse(
-            settings.Journal, settings.DataDirectory, settings.Durability, baseConfig.GetConfig("kv.postgres") ?? Config.Empty);
+        // The PostgreSQL plugin tuning is built in (reference.conf); an operator's kv.postgres section is laid over it.
+        Storage = StorageOption.Parse(settings.Journal, settings.DataDirectory, settings.Durability,
+            baseConfig.WithFallback(ServerConfig.Default).GetConfig("kv.postgres") ?? Config.Empty);
         Limits = new StoreLimits(settings.MaxValueBytes);
         // A single server on SQLite holds the data directory's lock, so nobody else can own its partitions.
         Fence = new OwnershipFence(Storage.Ownership, LeaseSettings.FromConfig(baseConfig.GetConfig("kv.ownership")),
@@ -32,7 +33,7 @@ public sealed class ServerBootstrap
         Config = RemotingConfig.Transport(settings.Host, settings.Port, Limits.MaxValueBytes, Limits.MaxValueBytes)
             .WithFallback(Storage.ToConfig())
             .WithFallback(baseConfig)
-            .WithFallback(ProtocolConfig.Default)
+            .WithFallback(ServerConfig.Default)
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 

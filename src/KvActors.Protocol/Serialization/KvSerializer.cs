@@ -6,10 +6,11 @@ using KvActors.Protocol.Serialization.Proto;
 namespace KvActors.Protocol.Serialization;
 
 /// <summary>
-/// Protobuf serializer for every protocol type, on the wire and in the journal (snapshots have a flat form of their
-/// own, SnapshotFormat). The manifest names the type; the protobuf body carries the fields (see Proto/kv.proto for
-/// the compatibility rules). Manifests are part of the stored format: never reuse or rename one. The mapping for each
-/// group lives in the partial files next to this one.
+/// Protobuf serializer for every wire type: requests and replies. The manifest names the type; the protobuf body
+/// carries the fields (see Proto/kv.proto for the compatibility rules). Never reuse or rename a manifest: servers and
+/// clients of other versions read them. The mapping for each group lives in the partial files next to this one.
+/// A server registers KvActors.Journal's JournalSerializer in its place, under the same identifier, which adds the
+/// stored types (journal events and snapshots) and hands everything else to this one.
 /// </summary>
 public sealed partial class KvSerializer : SerializerWithStringManifest
 {
@@ -21,21 +22,19 @@ public sealed partial class KvSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => ManifestOf(o);
 
-    // Snapshots have a flat form of their own (SnapshotFormat); everything else is a protobuf message.
-    public override byte[] ToBinary(object obj) => obj is StoreSnapshot snapshot ? SnapshotFormat.Write(snapshot) : ToProto(obj).ToByteArray();
+    public override byte[] ToBinary(object obj) => ToProto(obj).ToByteArray();
 
     public override object FromBinary(byte[] bytes, string manifest) =>
         TryRequestFromBinary(bytes, manifest)
         ?? TryReplyFromBinary(bytes, manifest)
-        ?? TryJournalFromBinary(bytes, manifest)
         ?? throw new System.Runtime.Serialization.SerializationException($"KvSerializer does not know manifest '{manifest}'");
 
     private static string ManifestOf(object o) =>
-        RequestManifest(o) ?? ReplyManifest(o) ?? JournalManifest(o)
+        RequestManifest(o) ?? ReplyManifest(o)
         ?? throw new ArgumentException($"KvSerializer cannot serialize {o.GetType()}", nameof(o));
 
     private static IMessage ToProto(object obj) =>
-        RequestToProto(obj) ?? ReplyToProto(obj) ?? JournalToProto(obj)
+        RequestToProto(obj) ?? ReplyToProto(obj)
         ?? throw new ArgumentException($"KvSerializer cannot serialize {obj.GetType()}", nameof(obj));
 
     // Values are immutable by convention (see Requests.cs), so wrapping instead of copying is safe.

@@ -1,4 +1,3 @@
-using KvActors.Resp.Connection;
 using KvActors.Resp.Server;
 
 namespace KvActors.Resp.Commands;

@@ -4,7 +4,6 @@ using KvActors.Protocol;
 using KvActors.Resp.Execution;
 using KvActors.Resp.Keys;
 using KvActors.Resp.Protocol;
-using KvActors.Resp.Server;
 using static KvActors.Resp.Commands.CommandFlags;
 
 namespace KvActors.Resp.Commands;

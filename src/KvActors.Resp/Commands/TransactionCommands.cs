@@ -1,4 +1,3 @@
-using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;
 using static KvActors.Resp.Commands.CommandFlags;
 

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Akka.Event;
+using KvActors.Resp.Commands;
 using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;
 using KvActors.Resp.Server;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
+using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Protocol.Backup;
 using KvActors.Server.Persistence;

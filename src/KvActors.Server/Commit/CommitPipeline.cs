@@ -1,3 +1,4 @@
+using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Server.State;
 

@@ -1,4 +1,4 @@
-using KvActors.Protocol;
+using KvActors.Journal;
 
 namespace KvActors.Server.Commit;
 

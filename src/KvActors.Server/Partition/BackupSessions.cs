@@ -1,4 +1,5 @@
 using System.Text;
+using KvActors.Journal;
 using KvActors.Protocol;
 
 namespace KvActors.Server.Partition;

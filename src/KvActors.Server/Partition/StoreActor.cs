@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Server.Commit;
 using KvActors.Server.Ownership;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using KvActors.Journal;
 using KvActors.Protocol;
 
 namespace KvActors.Server.Partitioning;

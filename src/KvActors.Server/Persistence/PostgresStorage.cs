@@ -22,7 +22,7 @@ public sealed class PostgresStorage : IStorage
     private readonly Config _tuning;
 
     /// <param name="connectionString">An Npgsql connection string naming at least Host and Database.</param>
-    /// <param name="tuning">Plugin settings laid over the shared ones (the <c>kv.postgres</c> section of kv.conf).</param>
+    /// <param name="tuning">Plugin settings laid over the shared ones (<c>kv.postgres</c>: the server's reference.conf, and kv.conf over it).</param>
     /// <exception cref="ArgumentException">The connection string is malformed or lacks Host or Database.</exception>
     public PostgresStorage(string connectionString, Config tuning)
     {

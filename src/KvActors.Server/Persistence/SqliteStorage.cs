@@ -174,7 +174,7 @@ public sealed class SqliteStorage : IStorage
 
     public string Describe() => $"SQLite in {DataDirectory} (durability {Durability.ToString().ToLowerInvariant()})";
 
-    /// <summary>Points the journal and snapshot plugins at the files (plugin tuning lives in hocon/kv.conf).</summary>
+    /// <summary>Points the journal and snapshot plugins at the files (plugin tuning lives in the server's reference.conf).</summary>
     public Config ToConfig() => ConfigurationFactory.ParseString($$"""
         akka.persistence.journal.sql {
           connection-string = "{{ConnectionString(JournalFile)}}"

@@ -1,3 +1,4 @@
+using KvActors.Journal;
 using KvActors.Protocol;
 
 namespace KvActors.Server.State;

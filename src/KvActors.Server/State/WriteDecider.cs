@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using KvActors.Journal;
 using KvActors.Protocol;
 
 namespace KvActors.Server.State;

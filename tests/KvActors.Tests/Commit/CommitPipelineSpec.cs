@@ -1,4 +1,5 @@
 using System.Text;
+using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Server.Commit;
 using KvActors.Server.State;

@@ -235,44 +235,5 @@ public sealed partial class CliEndToEndSpec(CliEndToEndSpec.Server server) : ICl
     private static partial Regex RevisionLine();
 
     /// <summary>One kv-server process on a temporary data directory, and a client of it, for the whole class.</summary>
-    public sealed class Server : IAsyncLifetime
-    {
-        private readonly TempDirectory _data = new("kvactors-e2e-cli");
-        private HostProcess? _host;
-        private KvClient? _client;
-
-        public string Endpoint => _host?.Endpoint ?? throw new InvalidOperationException("not started");
-
-        public string DataDirectory => _data.Path;
-
-        public KvClient Client => _client ?? throw new InvalidOperationException("not started");
-
-        public async Task InitializeAsync()
-        {
-            try
-            {
-                _host = await HostProcess.StartServingAsync(_data.Path);
-                _client = await KvClient.ConnectAsync(_host.Endpoint, new KvClientOptions { Timeout = TimeSpan.FromSeconds(10) });
-            }
-            catch
-            {
-                // xunit does not dispose a fixture whose initialization failed.
-                await DisposeAsync();
-                throw;
-            }
-        }
-
-        public async Task DisposeAsync()
-        {
-            try
-            {
-                if (_client is not null) await _client.DisposeAsync();
-            }
-            finally
-            {
-                _host?.Dispose();
-                _data.Dispose();
-            }
-        }
-    }
+    public sealed class Server() : ServedHostFixture("kvactors-e2e-cli", TimeSpan.FromSeconds(10));
 }

@@ -224,41 +224,6 @@ public sealed class FriendlierCliSpec(FriendlierCliSpec.Server server) : IClassF
         }
     }
 
-    public sealed class Server : IAsyncLifetime
-    {
-        private readonly TempDirectory _data = new("kvactors-e2e-friendly");
-        private HostProcess? _host;
-        private KvClient? _client;
-
-        public string Endpoint => _host?.Endpoint ?? throw new InvalidOperationException("not started");
-
-        public KvClient Client => _client ?? throw new InvalidOperationException("not started");
-
-        public async Task InitializeAsync()
-        {
-            try
-            {
-                _host = await HostProcess.StartServingAsync(_data.Path, "--max-value-bytes", $"{ServerLimit}");
-                _client = await KvClient.ConnectAsync(_host.Endpoint, new KvClientOptions { Timeout = TimeSpan.FromSeconds(20) });
-            }
-            catch
-            {
-                await DisposeAsync();
-                throw;
-            }
-        }
-
-        public async Task DisposeAsync()
-        {
-            try
-            {
-                if (_client is not null) await _client.DisposeAsync();
-            }
-            finally
-            {
-                _host?.Dispose();
-                _data.Dispose();
-            }
-        }
-    }
+    /// <summary>A server whose value limit the CLI must respect, and a client of it, for the whole class.</summary>
+    public sealed class Server() : ServedHostFixture("kvactors-e2e-friendly", TimeSpan.FromSeconds(20), "--max-value-bytes", $"{ServerLimit}");
 }

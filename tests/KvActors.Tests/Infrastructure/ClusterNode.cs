@@ -40,7 +40,7 @@ public sealed class ClusterNode : IAsyncDisposable
     public static ClusterNode Start(string journalDirectory, int partitions)
     {
         var settings = new ServerSettings { Port = 0, DataDirectory = journalDirectory, Partitions = partitions, Cluster = true, RespPort = -1 };
-        var bootstrap = new ServerBootstrap(settings, ClusterBootstrap.ConfigFor(settings, CrashOnTerminate.WithFallback(ServerTestKit.ShippedConfig)));
+        var bootstrap = ClusterBootstrap.ServerFor(settings, CrashOnTerminate.WithFallback(ServerTestKit.ShippedConfig));
         bootstrap.Storage.Prepare();
         return new ClusterNode(bootstrap, ActorSystem.Create(KvAddress.SystemName, bootstrap.ToActorSystemSetup()));
     }

@@ -74,20 +74,17 @@ public sealed class StorageOptionSpec
     }
 
     [Fact]
-    public void Postgres_tuning_in_kv_conf_should_apply_to_PostgreSQL_only()
+    public void A_kv_postgres_section_in_kv_conf_should_be_laid_over_the_built_in_PostgreSQL_tuning()
     {
-        var shipped = Infrastructure.ServerTestKit.ShippedConfig;
-        var sqlite = new ServerBootstrap(new ServerSettings { Port = 0 }, shipped).Config;
-        var postgres = new ServerBootstrap(new ServerSettings { Port = 0, Journal = "postgres:Host=h;Database=kv" }, shipped).Config;
+        // The built-in tuning itself is asserted by EffectiveConfigSpec.
+        var operators = ConfigurationFactory.ParseString("kv.postgres.akka.persistence.journal.sql.parallelism = 8")
+            .WithFallback(Infrastructure.ServerTestKit.ShippedConfig);
+        var sqlite = new ServerBootstrap(new ServerSettings { Port = 0 }, operators).Config;
+        var postgres = new ServerBootstrap(new ServerSettings { Port = 0, Journal = "postgres:Host=h;Database=kv" }, operators).Config;
 
-        Assert.Equal(1, sqlite.GetInt("akka.persistence.journal.sql.parallelism"));
-        Assert.Equal("read-uncommitted", sqlite.GetString("akka.persistence.journal.sql.read-isolation-level"));
-        Assert.Equal(4, postgres.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal(8, postgres.GetInt("akka.persistence.journal.sql.parallelism"));
         Assert.Equal("read-committed", postgres.GetString("akka.persistence.journal.sql.read-isolation-level"));
-        Assert.Equal("read-committed", postgres.GetString("akka.persistence.snapshot-store.sql.read-isolation-level"));
-        // The rest of the shared plugin settings still hold.
-        Assert.Equal(2000, postgres.GetInt("akka.persistence.journal.sql.batch-size"));
-        Assert.Equal("off", postgres.GetString("akka.persistence.journal.sql.replay-filter.mode"));
+        Assert.Equal(1, sqlite.GetInt("akka.persistence.journal.sql.parallelism"));
     }
 
     [Fact]

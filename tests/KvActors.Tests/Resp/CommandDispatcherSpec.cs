@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using KvActors.Protocol;
 using KvActors.Resp;
+using KvActors.Resp.Commands;
 using KvActors.Resp.Connection;
 using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;

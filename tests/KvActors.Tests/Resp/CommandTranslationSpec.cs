@@ -2,7 +2,6 @@ using System.Text;
 using KvActors.Protocol;
 using KvActors.Resp;
 using KvActors.Resp.Commands;
-using KvActors.Resp.Connection;
 using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;
 using KvActors.Resp.Server;

@@ -1,7 +1,6 @@
 using KvActors.Protocol;
 using KvActors.Resp;
 using KvActors.Resp.Commands;
-using KvActors.Resp.Connection;
 using KvActors.Resp.Server;
 using KvActors.Tests.Infrastructure;
 using Xunit;

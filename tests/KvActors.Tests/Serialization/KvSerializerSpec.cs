@@ -1,4 +1,6 @@
+using Akka.Actor;
 using Akka.Serialization;
+using KvActors.Journal.Serialization;
 using KvActors.Protocol;
 using KvActors.Protocol.Serialization;
 using KvActors.Tests.Infrastructure;
@@ -30,9 +32,6 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new ScanPage([], null, 0),
         new StoreStats(10, 11, 12, 13, "/data", TimeSpan.FromSeconds(5)),
         new KvError(ErrorCode.RevisionMismatch, "nope"),
-        new KeyWritten("k", [5, 6], 14),
-        new KeyDeleted("k", 15),
-        new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("b", [2], 2, 1234)]),
         new Set("k", [1], null, Expiry.At(99), ReturnPrevious: true),
         new Set("k", [1], 3, Expiry.Keep),
         new Update("k", [1], null, Expiry.At(5), true),
@@ -55,7 +54,6 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
             Recoveries = [new PartitionRecovery(3, "akka.tcp://kv@127.0.0.1:4053", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), TimeSpan.FromMicroseconds(12_345))],
             Cluster = new ClusterMembers([new ClusterMember("akka.tcp://kv@127.0.0.1:4053", "Up", [], true, [3])], "akka.tcp://kv@127.0.0.1:4053"),
         },
-        new PartitionLayoutRecorded(16),
         new PartitionEnvelope(3, new Batch([new Set("{t}a", [1]), new Get("{t}b")], AllOrNothing: true)),
         GetClusterMembers.Instance,
         new LeaveCluster("127.0.0.1:4053"),
@@ -69,29 +67,38 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new RandomKeyResult("k"),
         new RandomKeyResult(null),
         new BatchResult([new Written(1), new KvError(ErrorCode.NotANumber, "x"), new Found([1], 1)]),
-        new KeyWritten("k", [1], 17, 888),
-        new KeyExpiryChanged("k", 999, 18),
-        new KeyExpiryChanged("k", null, 19),
-        new StoreCleared(20),
-        new ChangeSet([new KeyWritten("a", [1], 21, 5), new KeyDeleted("b", 22), new KeyExpiryChanged("a", null, 23), new StoreCleared(24)]),
         new ReadBackup(3),
         new ReadBackup(2, 987_654_321_012, 4000),
         new BackupPage(3, 77, 120, 2, [new KvEntry("a", [1], 100), new KvEntry("b", [], 120, 1234)], 2),
         new BackupPage(0, 78, 0, 0, [], null),
     };
 
+    // A client's system: the protocol's serializer bindings only, as KvClient configures them.
+    private readonly ActorSystem _client = ActorSystem.Create("client", ProtocolConfig.Default);
+
+    protected override void AfterAll()
+    {
+        _client.Dispose();
+        base.AfterAll();
+    }
+
     [Theory]
     [MemberData(nameof(Messages))]
-    public void KvSerializer_should_round_trip_every_protocol_type(object message)
+    public void A_protocol_type_should_round_trip_from_server_to_client_and_back(object message)
     {
-        var serializer = Sys.Serialization.FindSerializerFor(message);
-        Assert.IsType<KvSerializer>(serializer);
+        var onServer = Sys.Serialization.FindSerializerFor(message);
+        var onClient = _client.Serialization.FindSerializerFor(message);
+        Assert.IsType<JournalSerializer>(onServer);
+        Assert.IsType<KvSerializer>(onClient);
+        Assert.Equal(onClient.Identifier, onServer.Identifier);
 
-        var bytes = serializer.ToBinary(message);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
-        var copy = Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+        var toClient = _client.Serialization.Deserialize(
+            onServer.ToBinary(message), onServer.Identifier, Akka.Serialization.Serialization.ManifestFor(onServer, message));
+        var toServer = Sys.Serialization.Deserialize(
+            onClient.ToBinary(toClient), onClient.Identifier, Akka.Serialization.Serialization.ManifestFor(onClient, toClient));
 
-        Assert.Equal(Describe(message), Describe(copy));
+        Assert.Equal(Describe(message), Describe(toClient));
+        Assert.Equal(Describe(message), Describe(toServer));
     }
 
     [Fact]
@@ -125,33 +132,6 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
     }
 
     [Fact]
-    public void KvSerializer_should_still_read_snapshots_stored_in_the_protobuf_form()
-    {
-        // Snapshot { revision 16, entries [a=[1] rev 1, b=[2] rev 2 expiring at 1234] } as data directories written
-        // before the flat s-store2 form hold it.
-        byte[] stored = [0x08, 0x10, 0x12, 0x08, 0x0A, 0x01, 0x61, 0x12, 0x01, 0x01, 0x18, 0x01,
-            0x12, 0x0B, 0x0A, 0x01, 0x62, 0x12, 0x01, 0x02, 0x18, 0x02, 0x20, 0xD2, 0x09];
-        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
-        var expected = new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("b", [2], 2, 1234)]);
-        Assert.Equal(Describe(expected), Describe(serializer.FromBinary(stored, "s-store")));
-        Assert.Equal("s-store2", serializer.Manifest(expected));
-    }
-
-    [Fact]
-    public void KvSerializer_should_refuse_a_snapshot_cut_short_or_with_bytes_after_it()
-    {
-        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
-        var bytes = serializer.ToBinary(new StoreSnapshot(16, [new KvEntry("a", [1], 1), new KvEntry("bé", [2, 3], 2, 1234)]));
-        for (var length = 0; length < bytes.Length; length++)
-        {
-            var cut = bytes[..length];
-            Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(cut, "s-store2"));
-        }
-
-        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([.. bytes, 0], "s-store2"));
-    }
-
-    [Fact]
     public void KvSerializer_should_refuse_stats_whose_times_are_out_of_range()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
@@ -179,9 +159,6 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         ScanPage m => $"Page {string.Join(",", m.Entries.Select(Describe))} {m.NextCursor} {m.StoreRevision}",
         BackupPage m => $"BackupPage {m.Partition} {m.Session} {m.Revision} {m.TotalKeys} {string.Join(",", m.Entries.Select(Describe))} {m.NextPosition}",
         KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}~{m.ExpiresAtUnixMs}",
-        KeyWritten m => $"KeyWritten {m.Key} {Hex(m.Value)} {m.Revision} {m.ExpiresAtUnixMs}",
-        ChangeSet m => $"ChangeSet [{string.Join(", ", m.Changes.Select(Describe))}]",
-        StoreSnapshot m => $"Snapshot {m.Revision} {string.Join(",", m.Entries.Select(Describe))}",
         PartitionEnvelope m => $"Envelope {m.Partition} {Describe(m.Request)}",
         ClusterMembers m => $"Members {m.Leader} [{string.Join(", ", m.Members.Select(Describe))}]",
         StoreStats m => $"Stats {m.Keys} {m.Revision} {m.JournalSequenceNr} {m.SnapshotSequenceNr} {m.DataDirectory} {m.Uptime} {m.Partitions} {m.Node} [{string.Join(", ", m.Recoveries)}] {(m.Cluster is null ? "single" : Describe(m.Cluster))}",

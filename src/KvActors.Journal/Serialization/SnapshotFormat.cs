@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.Serialization;
 using System.Text;
+using KvActors.Protocol;
 
-namespace KvActors.Protocol.Serialization;
+namespace KvActors.Journal.Serialization;
 
 /// <summary>
 /// The stored form of a <see cref="StoreSnapshot"/> (manifest <c>s-store2</c>): one flat little-endian buffer,

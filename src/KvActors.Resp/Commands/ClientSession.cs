@@ -1,7 +1,6 @@
-using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;
 
-namespace KvActors.Resp.Connection;
+namespace KvActors.Resp.Commands;
 
 /// <summary>What one client connection has told the server about itself, and its open transaction.</summary>
 internal sealed class ClientSession(long id, string remoteAddress)

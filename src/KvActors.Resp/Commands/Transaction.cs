@@ -1,8 +1,8 @@
 using KvActors.Protocol;
-using KvActors.Resp.Commands;
+using KvActors.Resp.Execution;
 using KvActors.Resp.Protocol;
 
-namespace KvActors.Resp.Execution;
+namespace KvActors.Resp.Commands;
 
 /// <summary>
 /// The commands a connection queued between MULTI and EXEC. EXEC sends all their requests as one

@@ -2,9 +2,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using KvActors.Protocol;
-using KvActors.Resp.Commands;
 
-namespace KvActors.Resp.Server;
+namespace KvActors.Resp.Commands;
 
 /// <summary>
 /// The text of INFO: Redis's section and field names where they mean the same here (so monitoring tools read them),

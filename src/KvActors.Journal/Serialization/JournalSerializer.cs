@@ -1,40 +1,70 @@
+using System.Globalization;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
 using Google.Protobuf;
-using KvActors.Protocol.Serialization.Proto;
+using KvActors.Journal.Serialization.Proto;
+using KvActors.Protocol;
+using KvActors.Protocol.Serialization;
 
-namespace KvActors.Protocol.Serialization;
+namespace KvActors.Journal.Serialization;
 
-// Journal events and snapshots: the stored history. Every data directory ever written must stay readable.
-public sealed partial class KvSerializer
+/// <summary>
+/// The server's serializer: journal events and snapshots itself, every wire message through the protocol's
+/// <see cref="KvSerializer"/>. It is registered in KvSerializer's place, under its name and identifier (7301): the
+/// rows of every existing journal say 7301 with the manifests below, and a client, which has KvSerializer alone,
+/// reads what a server sends unchanged. Events are protobuf messages (see Proto/journal.proto for the compatibility
+/// rules); snapshots have a flat form of their own (<see cref="SnapshotFormat"/>). Manifests are part of the stored
+/// format: never reuse or rename one.
+/// </summary>
+public sealed class JournalSerializer : SerializerWithStringManifest
 {
-    private static string? JournalManifest(object o) => o switch
+    private const string ChangeSetManifest = "e-changes";
+
+    private readonly KvSerializer _wire;
+
+    public JournalSerializer(ExtendedActorSystem system) : base(system) => _wire = new KvSerializer(system);
+
+    public override int Identifier => _wire.Identifier;
+
+    public override string Manifest(object o) => StoredManifest(o) ?? _wire.Manifest(o);
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        StoreSnapshot snapshot => SnapshotFormat.Write(snapshot),
+        _ => ToProto(obj)?.ToByteArray() ?? _wire.ToBinary(obj),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest) => StoredFromBinary(bytes, manifest) ?? _wire.FromBinary(bytes, manifest);
+
+    private static string? StoredManifest(object o) => o switch
     {
         KeyWritten => "e-written",
         KeyDeleted => "e-deleted",
         KeyExpiryChanged => "e-expiry",
         StoreCleared => "e-cleared",
         // The ownership epoch rides in the manifest, which the journal stores in a column of its own: that is what
-        // the database's fencing trigger checks (see OwnershipSchema). "e-changes" alone is a record from before.
-        ChangeSet { Epoch: > 0 } m => $"{ChangeSetManifest}@{m.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        // the database's fencing trigger checks (see SqliteOwnershipTable, PostgresOwnershipTable). "e-changes"
+        // alone is a record from before fencing.
+        ChangeSet { Epoch: > 0 } m => $"{ChangeSetManifest}@{m.Epoch.ToString(CultureInfo.InvariantCulture)}",
         ChangeSet => ChangeSetManifest,
         StoreSnapshot => "s-store2",
         PartitionLayoutRecorded => "e-layout",
         _ => null,
     };
 
-    private static IMessage? JournalToProto(object o) => o switch
+    private static IMessage? ToProto(object o) => o switch
     {
         KeyWritten m => ToProto(m),
-        KeyDeleted m => new KeyDeletedEvent { Key = m.Key, Revision = m.Revision },
+        KeyDeleted m => ToProto(m),
         KeyExpiryChanged m => ToProto(m),
-        StoreCleared m => new StoreClearedEvent { Revision = m.Revision },
+        StoreCleared m => ToProto(m),
         ChangeSet m => ToProto(m),
         PartitionLayoutRecorded m => new PartitionLayoutEvent { PartitionCount = m.PartitionCount },
         _ => null,
     };
 
-    private const string ChangeSetManifest = "e-changes";
-
-    private static object? TryJournalFromBinary(byte[] bytes, string manifest) => manifest switch
+    private static object? StoredFromBinary(byte[] bytes, string manifest) => manifest switch
     {
         _ when manifest.StartsWith(ChangeSetManifest + "@", StringComparison.Ordinal) =>
             FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)) with { Epoch = ParseEpoch(manifest[(ChangeSetManifest.Length + 1)..]) },
@@ -42,7 +72,7 @@ public sealed partial class KvSerializer
         "e-deleted" => FromProto(KeyDeletedEvent.Parser.ParseFrom(bytes)),
         "e-expiry" => FromProto(KeyExpiryChangedEvent.Parser.ParseFrom(bytes)),
         "e-cleared" => new StoreCleared(StoreClearedEvent.Parser.ParseFrom(bytes).Revision),
-        "e-changes" => FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)),
+        ChangeSetManifest => FromProto(ChangeSetEvent.Parser.ParseFrom(bytes)),
         "s-store" => FromProto(Snapshot.Parser.ParseFrom(bytes)), // written before s-store2; still read
         "s-store2" => SnapshotFormat.Read(bytes),
         "e-layout" => new PartitionLayoutRecorded(PartitionLayoutEvent.Parser.ParseFrom(bytes).PartitionCount),
@@ -50,9 +80,12 @@ public sealed partial class KvSerializer
     };
 
     private static long ParseEpoch(string text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch) && epoch > 0
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) && epoch > 0
             ? epoch
-            : throw new System.Runtime.Serialization.SerializationException($"'{text}' is not an ownership epoch");
+            : throw new SerializationException($"'{text}' is not an ownership epoch");
+
+    // Values are immutable by convention (see the protocol's Requests.cs), so wrapping instead of copying is safe.
+    private static ByteString Wrap(byte[] value) => UnsafeByteOperations.UnsafeWrap(value);
 
     private static KeyWrittenEvent ToProto(KeyWritten m)
     {
@@ -61,12 +94,16 @@ public sealed partial class KvSerializer
         return proto;
     }
 
+    private static KeyDeletedEvent ToProto(KeyDeleted m) => new() { Key = m.Key, Revision = m.Revision };
+
     private static KeyExpiryChangedEvent ToProto(KeyExpiryChanged m)
     {
         var proto = new KeyExpiryChangedEvent { Key = m.Key, Revision = m.Revision };
         if (m.ExpiresAtUnixMs is { } at) proto.ExpiresAtUnixMs = at;
         return proto;
     }
+
+    private static StoreClearedEvent ToProto(StoreCleared m) => new() { Revision = m.Revision };
 
     private static ChangeSetEvent ToProto(ChangeSet m)
     {
@@ -77,10 +114,10 @@ public sealed partial class KvSerializer
             proto.Changes.Add(change switch
             {
                 KeyWritten e => new Change { Written = ToProto(e) },
-                KeyDeleted e => new Change { Deleted = new KeyDeletedEvent { Key = e.Key, Revision = e.Revision } },
+                KeyDeleted e => new Change { Deleted = ToProto(e) },
                 KeyExpiryChanged e => new Change { Expiry = ToProto(e) },
-                StoreCleared e => new Change { Cleared = new StoreClearedEvent { Revision = e.Revision } },
-                _ => throw new ArgumentException($"KvSerializer cannot store change {change.GetType()}"),
+                StoreCleared e => new Change { Cleared = ToProto(e) },
+                _ => throw new ArgumentException($"JournalSerializer cannot store change {change.GetType()}"),
             });
         }
 
@@ -95,7 +132,7 @@ public sealed partial class KvSerializer
         Change.KindOneofCase.Deleted => FromProto(c.Deleted),
         Change.KindOneofCase.Expiry => FromProto(c.Expiry),
         Change.KindOneofCase.Cleared => new StoreCleared(c.Cleared.Revision),
-        _ => throw new System.Runtime.Serialization.SerializationException($"unknown change kind {c.KindCase}"),
+        _ => throw new SerializationException($"unknown change kind {c.KindCase}"),
     };
 
     private static KeyWritten FromProto(KeyWrittenEvent m) =>
@@ -107,4 +144,7 @@ public sealed partial class KvSerializer
         new(m.Key, m.HasExpiresAtUnixMs ? m.ExpiresAtUnixMs : null, m.Revision);
 
     private static StoreSnapshot FromProto(Snapshot m) => new(m.Revision, m.Entries.Select(FromProto).ToArray());
+
+    private static KvEntry FromProto(SnapshotEntry e) =>
+        new(e.Key, e.Value.ToByteArray(), e.Revision, e.HasExpiresAtUnixMs ? e.ExpiresAtUnixMs : null);
 }
