@@ -18,10 +18,14 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
 
     private ReplicaCluster _cluster = null!;
 
-    public Task InitializeAsync()
+    // Recovering is not what these specs time: the first journal access of a process (Akka.Persistence.Sql and
+    // linq2db warming up) alone can take seconds on a busy machine.
+    private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(30);
+
+    public async Task InitializeAsync()
     {
         _cluster = ReplicaCluster.Start();
-        return Task.CompletedTask;
+        await AwaitAssertAsync(async () => await _cluster.StatesAsync(), StartUp, TimeSpan.FromMilliseconds(50));
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
@@ -116,7 +120,7 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         _cluster.Restart(follower);
 
         await AwaitAssertAsync(async () =>
-            Assert.True((await _cluster.Node(follower).StateAsync()).RecoveredLastIndex >= durable), Election, TimeSpan.FromMilliseconds(50));
+            Assert.True((await _cluster.Node(follower).StateAsync()).RecoveredLastIndex >= durable), StartUp, TimeSpan.FromMilliseconds(50));
         for (var i = 0; i < 10; i++)
         {
             await AwaitReadableLocallyAsync(follower, $"before{i}", $"v{i}");
