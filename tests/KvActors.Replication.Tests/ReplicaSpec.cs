@@ -141,4 +141,47 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(await _cluster.Node(leader).AskAsync(new ReadLocal(new Get("lost")))).Code);
         Assert.NotEqual(RaftRole.Leader, (await _cluster.Node(leader).StateAsync()).Role);
     }
+    [Fact]
+    public async Task Replica_should_decide_concurrent_writes_against_each_other_and_commit_them_in_shared_entries()
+    {
+        const int increments = 200, creates = 50;
+        var leader = await AwaitLeaderAsync();
+        var before = (await _cluster.Node(leader).StateAsync()).LastIndex;
+
+        var node = _cluster.Node(leader);
+        var incremented = Enumerable.Range(0, increments).Select(_ => node.AskAsync(new Increment("counter", 1), timeout: Write)).ToArray();
+        var created = Enumerable.Range(0, creates).Select(i => node.AskAsync(new Create("once", Bytes($"{i}")), timeout: Write)).ToArray();
+        var counts = (await Task.WhenAll(incremented)).Select(r => Text(Assert.IsType<Found>(r).Value)).ToHashSet();
+        var creations = await Task.WhenAll(created);
+
+        // Each increment saw every one decided before it, committed or not: the counts are 1..N, each once.
+        Assert.Equal(Enumerable.Range(1, increments).Select(i => $"{i}").ToHashSet(), counts);
+        Assert.Single(creations.OfType<Written>());
+        Assert.All(creations.Where(r => r is not Written), r => Assert.Equal(ErrorCode.AlreadyExists, Assert.IsType<KvError>(r).Code));
+        // Group commit: writes decided while the leader's previous write was in flight share an entry.
+        var entries = (await node.StateAsync()).LastIndex - before;
+        Output?.WriteLine($"{increments + creates} concurrent writes took {entries} log entries");
+        Assert.True(entries < increments + creates, $"{entries} entries for {increments + creates} writes");
+        foreach (var n in _cluster.Running) await AwaitReadableLocallyAsync(n, "counter", $"{increments}");
+    }
+
+    [Fact]
+    public async Task Replica_should_keep_every_acknowledged_write_when_every_replica_restarts_from_its_data_directory()
+    {
+        const int keys = 20;
+        for (var i = 0; i < keys; i++) await _cluster.SetAsync($"k{i}", $"v{i}", Write);
+
+        foreach (var node in _cluster.Running.ToArray()) await _cluster.KillAsync(node);
+        for (var node = 0; node < _cluster.Size; node++) _cluster.Restart(node);
+
+        await AwaitAssertAsync(async () => await _cluster.StatesAsync(), StartUp, TimeSpan.FromMilliseconds(50));
+        var leader = await AwaitLeaderAsync();
+        for (var i = 0; i < keys; i++)
+        {
+            var found = Assert.IsType<Found>(await _cluster.Node(leader).AskAsync(new Get($"k{i}")));
+            Assert.Equal($"v{i}", Text(found.Value));
+        }
+
+        foreach (var node in _cluster.Running) await AwaitReadableLocallyAsync(node, $"k{keys - 1}", $"v{keys - 1}");
+    }
 }
