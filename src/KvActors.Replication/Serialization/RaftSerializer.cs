@@ -1,0 +1,212 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Google.Protobuf;
+using KvActors.Raft;
+using KvActors.Replication.Replica;
+using KvActors.Replication.Serialization.Proto;
+using KvActors.Replication.Transport;
+
+namespace KvActors.Replication.Serialization;
+
+/// <summary>
+/// Protobuf serializer of replication's types: Raft envelopes between nodes, replica log events in the journal, and
+/// the not-leader reply (see Proto/raft.proto for the compatibility rules). A serializer of its own, with its own
+/// id, rather than more cases in the protocol's KvSerializer: the protocol assembly is all a remote client loads,
+/// and Raft is none of its business. Entry payloads are opaque bytes here (the state machine's own format, see
+/// <see cref="StateCodec"/>). Manifests are part of the stored format: never reuse or rename one.
+/// </summary>
+public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    private const string EnvelopeManifest = "r-envelope";
+    private const string LogWrittenManifest = "r-log";
+    private const string NotLeaderManifest = "r-not-leader";
+
+    public override int Identifier => 7302;
+
+    public override string Manifest(object o) => o switch
+    {
+        RaftEnvelope => EnvelopeManifest,
+        RaftLogWritten => LogWrittenManifest,
+        NotLeader => NotLeaderManifest,
+        _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        RaftEnvelope m => ToProto(m).ToByteArray(),
+        RaftLogWritten m => ToProto(m).ToByteArray(),
+        NotLeader m => ToProto(m).ToByteArray(),
+        _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
+    {
+        EnvelopeManifest => FromProto(RaftEnvelopeMessage.Parser.ParseFrom(bytes)),
+        LogWrittenManifest => FromProto(RaftLogWrittenEvent.Parser.ParseFrom(bytes)),
+        NotLeaderManifest => FromProto(NotLeaderReply.Parser.ParseFrom(bytes)),
+        _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
+    };
+
+    // Payloads are immutable by convention (entries are values), so wrapping instead of copying is safe.
+    private static ByteString Wrap(byte[] bytes) => UnsafeByteOperations.UnsafeWrap(bytes);
+
+    private static RaftEnvelopeMessage ToProto(RaftEnvelope envelope)
+    {
+        var proto = new RaftEnvelopeMessage();
+        foreach (var m in envelope.Messages)
+            proto.Messages.Add(new Proto.PartitionRaftMessage { Partition = m.Partition, Message = ToProto(m.Message) });
+        return proto;
+    }
+
+    private static RaftEnvelope FromProto(RaftEnvelopeMessage proto) =>
+        new(proto.Messages.Select(m => new Transport.PartitionRaftMessage(m.Partition, FromProto(m.Message ?? Missing<RaftMessage>()))).ToArray());
+
+    private static RaftMessage ToProto(Message m)
+    {
+        var proto = new RaftMessage
+        {
+            Kind = ToProto(m.Type),
+            From = m.From,
+            To = m.To,
+            Term = m.Term,
+            LogTerm = m.LogTerm,
+            Index = m.Index,
+            Commit = m.Commit,
+            Reject = m.Reject,
+            RejectHint = m.RejectHint,
+            LeaderTransfer = m.LeaderTransfer,
+        };
+        foreach (var entry in m.Entries) proto.Entries.Add(ToProto(entry));
+        if (m.Snapshot is { } snapshot) proto.Snapshot = ToProto(snapshot);
+        if (m.Context is { } context) proto.Context = Wrap(context);
+        return proto;
+    }
+
+    private static Message FromProto(RaftMessage proto) => new()
+    {
+        Type = FromProto(proto.Kind),
+        From = proto.From,
+        To = proto.To,
+        Term = proto.Term,
+        LogTerm = proto.LogTerm,
+        Index = proto.Index,
+        Entries = proto.Entries.Select(FromProto).ToArray(),
+        Commit = proto.Commit,
+        Snapshot = proto.Snapshot is { } snapshot ? FromProto(snapshot) : null,
+        Reject = proto.Reject,
+        RejectHint = proto.RejectHint,
+        Context = proto.HasContext ? proto.Context.ToByteArray() : null,
+        LeaderTransfer = proto.LeaderTransfer,
+    };
+
+    private static RaftLogWrittenEvent ToProto(RaftLogWritten written)
+    {
+        var proto = new RaftLogWrittenEvent
+        {
+            HardState = new RaftHardState { Term = written.HardState.Term, Vote = written.HardState.Vote, Commit = written.HardState.Commit },
+        };
+        foreach (var entry in written.Entries) proto.Entries.Add(ToProto(entry));
+        if (written.Snapshot is { } snapshot) proto.Snapshot = ToProto(snapshot);
+        return proto;
+    }
+
+    private static RaftLogWritten FromProto(RaftLogWrittenEvent proto)
+    {
+        var hardState = proto.HardState ?? Missing<RaftHardState>();
+        return new RaftLogWritten(
+            proto.Entries.Select(FromProto).ToArray(),
+            new HardState(hardState.Term, hardState.Vote, hardState.Commit),
+            proto.Snapshot is { } snapshot ? FromProto(snapshot) : null);
+    }
+
+    private static NotLeaderReply ToProto(NotLeader notLeader)
+    {
+        var proto = new NotLeaderReply { Partition = notLeader.Partition, LeaderId = notLeader.LeaderId };
+        if (notLeader.LeaderNode is { } node) proto.LeaderNode = node;
+        return proto;
+    }
+
+    private static NotLeader FromProto(NotLeaderReply proto) =>
+        new(proto.Partition, proto.LeaderId, proto.HasLeaderNode ? proto.LeaderNode : null);
+
+    private static RaftEntry ToProto(Entry entry) => new()
+    {
+        Term = entry.Term,
+        Index = entry.Index,
+        Kind = entry.Type == EntryType.ConfChange ? RaftEntryKind.ConfChange : RaftEntryKind.Normal,
+        Data = Wrap(entry.Data),
+    };
+
+    private static Entry FromProto(RaftEntry proto) => new(
+        proto.Term,
+        proto.Index,
+        proto.Kind switch
+        {
+            RaftEntryKind.Normal => EntryType.Normal,
+            RaftEntryKind.ConfChange => EntryType.ConfChange,
+            _ => throw new SerializationException($"unknown entry kind {proto.Kind}"),
+        },
+        proto.Data.ToByteArray());
+
+    private static RaftSnapshot ToProto(Snapshot snapshot)
+    {
+        var confState = new RaftConfState();
+        confState.Voters.AddRange(snapshot.Metadata.ConfState.Voters);
+        confState.Learners.AddRange(snapshot.Metadata.ConfState.Learners);
+        return new RaftSnapshot
+        {
+            Index = snapshot.Metadata.Index,
+            Term = snapshot.Metadata.Term,
+            ConfState = confState,
+            Data = Wrap(snapshot.Data),
+        };
+    }
+
+    private static Snapshot FromProto(RaftSnapshot proto)
+    {
+        var confState = proto.ConfState ?? new RaftConfState();
+        return new Snapshot(
+            new SnapshotMetadata(proto.Index, proto.Term, new ConfState([.. confState.Voters], [.. confState.Learners])),
+            proto.Data.ToByteArray());
+    }
+
+    private static RaftMessageKind ToProto(MessageType type) => type switch
+    {
+        MessageType.Append => RaftMessageKind.Append,
+        MessageType.AppendResponse => RaftMessageKind.AppendResponse,
+        MessageType.PreVote => RaftMessageKind.PreVote,
+        MessageType.PreVoteResponse => RaftMessageKind.PreVoteResponse,
+        MessageType.Vote => RaftMessageKind.Vote,
+        MessageType.VoteResponse => RaftMessageKind.VoteResponse,
+        MessageType.Snapshot => RaftMessageKind.Snapshot,
+        MessageType.Heartbeat => RaftMessageKind.Heartbeat,
+        MessageType.HeartbeatResponse => RaftMessageKind.HeartbeatResponse,
+        MessageType.TransferLeader => RaftMessageKind.TransferLeader,
+        MessageType.TimeoutNow => RaftMessageKind.TimeoutNow,
+        MessageType.ReadIndex => RaftMessageKind.ReadIndex,
+        MessageType.ReadIndexResponse => RaftMessageKind.ReadIndexResponse,
+        _ => throw new ArgumentException($"{type} is local to a replica; it never travels", nameof(type)),
+    };
+
+    // A peer's message of a kind this version does not know is refused, never stepped as something else.
+    private static MessageType FromProto(RaftMessageKind kind) => kind switch
+    {
+        RaftMessageKind.Append => MessageType.Append,
+        RaftMessageKind.AppendResponse => MessageType.AppendResponse,
+        RaftMessageKind.PreVote => MessageType.PreVote,
+        RaftMessageKind.PreVoteResponse => MessageType.PreVoteResponse,
+        RaftMessageKind.Vote => MessageType.Vote,
+        RaftMessageKind.VoteResponse => MessageType.VoteResponse,
+        RaftMessageKind.Snapshot => MessageType.Snapshot,
+        RaftMessageKind.Heartbeat => MessageType.Heartbeat,
+        RaftMessageKind.HeartbeatResponse => MessageType.HeartbeatResponse,
+        RaftMessageKind.TransferLeader => MessageType.TransferLeader,
+        RaftMessageKind.TimeoutNow => MessageType.TimeoutNow,
+        RaftMessageKind.ReadIndex => MessageType.ReadIndex,
+        RaftMessageKind.ReadIndexResponse => MessageType.ReadIndexResponse,
+        _ => throw new SerializationException($"unknown Raft message kind {kind}"),
+    };
+
+    private static T Missing<T>() => throw new SerializationException($"{typeof(T).Name} missing");
+}

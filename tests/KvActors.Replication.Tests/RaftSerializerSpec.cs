@@ -1,0 +1,75 @@
+using Akka.Actor;
+using KvActors.Raft;
+using KvActors.Replication.Replica;
+using KvActors.Replication.Serialization;
+using KvActors.Replication.Transport;
+using KvActors.Protocol;
+using Xunit;
+
+namespace KvActors.Replication.Tests;
+
+/// <summary>Every replication type crosses the wire and the journal through RaftSerializer, field for field.</summary>
+public sealed class RaftSerializerSpec : IDisposable
+{
+    private readonly ActorSystem _system = ActorSystem.Create("raft-serializer", ReplicationConfig.Default.WithFallback(ProtocolConfig.Default));
+
+    public void Dispose() => _system.Dispose();
+
+    private static readonly Snapshot SomeSnapshot = new(new SnapshotMetadata(9, 3, new ConfState([1, 2, 3], [4])), [1, 2, 3]);
+
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        Assert.IsType<RaftSerializer>(serializer);
+        var manifest = ((RaftSerializer)serializer).Manifest(message);
+        return (T)_system.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+    }
+
+    [Fact]
+    public void RaftSerializer_should_carry_every_field_of_every_message_kind_in_an_envelope()
+    {
+        var kinds = Enum.GetValues<MessageType>().Where(t => t >= MessageType.Append).ToArray();
+        var messages = kinds.Select((type, i) => new PartitionRaftMessage(i, new Message
+        {
+            Type = type, From = 1, To = 2, Term = 7, LogTerm = 6, Index = 41, Commit = 40, Reject = i % 2 == 0, RejectHint = 39,
+            Entries = [new Entry(6, 42, EntryType.Normal, [9, 8]), new Entry(7, 43, EntryType.ConfChange, new ConfChange(ConfChangeType.AddLearner, 4).Encode())],
+            Snapshot = i % 3 == 0 ? SomeSnapshot : null,
+            Context = i % 2 == 0 ? [5, 5] : null,
+            LeaderTransfer = i % 2 == 1,
+        })).ToArray();
+
+        var back = RoundTrip(new RaftEnvelope(messages));
+
+        Assert.Equal(messages.Length, back.Messages.Count);
+        for (var i = 0; i < messages.Length; i++) AssertSame(messages[i], back.Messages[i]);
+    }
+
+    [Fact]
+    public void RaftSerializer_should_carry_a_log_write_and_a_not_leader_reply()
+    {
+        var written = new RaftLogWritten([new Entry(2, 5, EntryType.Normal, [1]), new Entry(2, 6, EntryType.Normal, [])], new HardState(2, 1, 4), SomeSnapshot);
+        var back = RoundTrip(written);
+        Assert.Equal(written.HardState, back.HardState);
+        Assert.Equal(written.Entries.Select(Describe), back.Entries.Select(Describe));
+        Assert.Equal(Describe(written.Snapshot!), Describe(back.Snapshot!));
+        Assert.Null(RoundTrip(written with { Snapshot = null }).Snapshot);
+
+        Assert.Equal(new NotLeader(3, 2, "akka.tcp://kv@127.0.0.1:4053"), RoundTrip(new NotLeader(3, 2, "akka.tcp://kv@127.0.0.1:4053")));
+        Assert.Equal(new NotLeader(3, 0, null), RoundTrip(new NotLeader(3, 0, null)));
+    }
+
+    private static void AssertSame(PartitionRaftMessage expected, PartitionRaftMessage actual)
+    {
+        Assert.Equal(expected.Partition, actual.Partition);
+        var (e, a) = (expected.Message, actual.Message);
+        Assert.Equal(e with { Entries = [], Snapshot = null, Context = null }, a with { Entries = [], Snapshot = null, Context = null });
+        Assert.Equal(e.Entries.Select(Describe), a.Entries.Select(Describe));
+        Assert.Equal(e.Snapshot is null ? null : Describe(e.Snapshot), a.Snapshot is null ? null : Describe(a.Snapshot));
+        Assert.Equal(e.Context, a.Context);
+    }
+
+    private static string Describe(Entry entry) => $"{entry.Index}@{entry.Term} {entry.Type} {Convert.ToHexString(entry.Data)}";
+
+    private static string Describe(Snapshot snapshot) =>
+        $"{snapshot.Metadata.Index}@{snapshot.Metadata.Term} {snapshot.Metadata.ConfState} {Convert.ToHexString(snapshot.Data)}";
+}
