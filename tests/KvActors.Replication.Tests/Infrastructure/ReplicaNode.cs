@@ -3,6 +3,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using KvActors.Protocol;
+using KvActors.Server;
 using KvActors.Server.Persistence;
 
 namespace KvActors.Replication.Tests.Infrastructure;
@@ -41,7 +42,7 @@ public sealed class ReplicaNode : IAsyncDisposable
             .WithFallback(TestConfig)
             .WithFallback(ShippedConfig)
             .WithFallback(ReplicationConfig.Default)
-            .WithFallback(ProtocolConfig.Default)
+            .WithFallback(ServerConfig.Default)
             .WithFallback(SqlPersistence.DefaultConfiguration);
         var setup = BootstrapSetup.Create().WithConfig(config).And(storage.ToSetup());
         return new ReplicaNode(ActorSystem.Create(KvAddress.SystemName, setup));
