@@ -45,7 +45,7 @@ internal sealed partial class KvCommandLine
             {
                 var revisions = string.Join(",", header.Partitions.Select(p => p.Revision.ToString(CultureInfo.InvariantCulture)));
                 Context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}: {header.Keys} keys in {header.Partitions.Count} partitions at revisions {revisions}, {bytes} bytes, {watch.Elapsed.TotalSeconds:0.0}s"));
+                    $"{path}: {header.Keys} keys in {header.Partitions.Count} partition{(header.Partitions.Count == 1 ? "" : "s")} at revisions {revisions}, {bytes} bytes, {watch.Elapsed.TotalSeconds:0.0}s"));
             }
 
             return ExitCodes.Success;

@@ -36,7 +36,7 @@ internal static class RestoreCommand
                 var directory = Path.GetFullPath(settings.DataDirectory);
                 var partitions = header.Partitions.Count;
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"kv-server: restored {backup} (taken {header.CreatedAt:yyyy-MM-ddTHH:mm:ss.fffZ}) into {directory}: {header.Keys} keys in {partitions} partitions; start it with: kv-server --data-dir {directory}{(partitions > 1 ? $" --partitions {partitions}" : "")}"));
+                    $"kv-server: restored {backup} (taken {header.CreatedAt:yyyy-MM-ddTHH:mm:ss.fffZ}) into {directory}: {header.Keys} keys in {partitions} partition{(partitions == 1 ? "" : "s")}; start it with: kv-server --data-dir {directory}{(partitions > 1 ? $" --partitions {partitions}" : "")}"));
                 return 0;
             }
             catch (Exception e) when (e is BackupFormatException or RestoreException or StartupException or ArgumentException or IOException or UnauthorizedAccessException

@@ -100,7 +100,7 @@ public sealed class ServerBootstrap
             }
             catch (PartitionLayoutException e) when (e.RecordFailed && attempt < 3)
             {
-                system.Log.Warning("Recording the partition layout failed ({0}); reading it again", e.Message);
+                system.Log.Info("Another node recorded the partition layout first, or recording it failed ({0}); reading it again", e.Message);
             }
         }
     }

@@ -29,6 +29,10 @@ public sealed class BackupFileWriter : IDisposable
         if (partitions is < 1 or > BackupFormat.MaxPartitions) throw new ArgumentOutOfRangeException(nameof(partitions), partitions, "partition count out of range");
         _path = Path.GetFullPath(path);
         _temporary = _path + ".tmp";
+        // Said plainly rather than as .NET's "Could not find a part of the path '....tmp'"; not created, since a
+        // typo in a backup path should not make directories.
+        if (Path.GetDirectoryName(_path) is { } directory && !Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"cannot write the backup to {_path}: directory {directory} does not exist");
         _createdAt = createdAt;
         _sections = new BackupSection?[partitions];
         _file = new FileStream(_temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1024 * 1024);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using KvActors.Journal;
 using KvActors.Protocol;
@@ -45,7 +46,7 @@ public sealed class PartitionLayoutKeeper : ReceivePersistentActor
         if (_recorded is { } recorded)
         {
             if (recorded == _configured) Answer(new PartitionMap(recorded));
-            else Refuse($"the data in {_dataDescription} was created with {recorded} partitions, not {_configured}; " +
+            else Refuse($"the data in {_dataDescription} was created with {recorded} partition{(recorded == 1 ? "" : "s")}, not {_configured}; " +
                         $"start with --partitions {recorded} (the count cannot change: keys are placed by it)");
             return;
         }
@@ -80,8 +81,11 @@ public sealed class PartitionLayoutKeeper : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        // Usually another node of a new cluster recorded it first (the sequence number is taken); the requester
+        // reads it again and says so. Akka's own handler would log this expected race as an ERROR.
+        Context.GetLogger().Debug("Recording the partition layout failed: {0}", cause.Message);
         _requester.Tell(new Status.Failure(new PartitionLayoutException($"cannot record the partition layout: {cause.Message}", cause, recordFailed: true)));
-        base.OnPersistFailure(cause, @event, sequenceNr);
+        Context.Stop(Self);
     }
 
     public sealed class Resolve

@@ -93,6 +93,15 @@ public sealed class BackupFileSpec : IDisposable
     }
 
     [Fact]
+    public void Writer_should_name_a_missing_directory_and_create_nothing()
+    {
+        var missing = Path.Combine(_directory.Path, "no-such-directory");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => new BackupFileWriter(Path.Combine(missing, "kv.bak"), 1, CreatedAt));
+        Assert.Equal($"cannot write the backup to {Path.Combine(missing, "kv.bak")}: directory {missing} does not exist", e.Message);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
     public void Writer_should_leave_nothing_behind_when_not_completed_and_forget_an_abandoned_partition()
     {
         var path = PathOf("unfinished.bak");

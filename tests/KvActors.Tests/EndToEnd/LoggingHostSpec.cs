@@ -60,7 +60,7 @@ public sealed partial class LoggingHostSpec
 
         Assert.Equal(1, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var refusals = second.Output.Split('\n').Where(l => l.StartsWith("kv-server: ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(["kv-server: the data in " + data.Path + " was created with 1 partitions, not 4; start with --partitions 1 (the count cannot change: keys are placed by it)"],
+        Assert.Equal(["kv-server: the data in " + data.Path + " was created with 1 partition, not 4; start with --partitions 1 (the count cannot change: keys are placed by it)"],
             refusals.Select(r => r.TrimEnd()).ToArray());
         Assert.DoesNotContain("   at ", second.Output);
         Assert.DoesNotContain("crit", second.Output);
