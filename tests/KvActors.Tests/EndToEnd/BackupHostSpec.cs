@@ -121,7 +121,11 @@ public sealed class BackupHostSpec(ITestOutputHelper output)
             var writers = Enumerable.Range(0, Writers)
                 .Select(w => Task.Run(() => writes.RunAsync(clients[w % clients.Count], w, KeysPerWriter, stop.Token)))
                 .ToArray();
-            await Eventually.TrueAsync(() => writes.Acknowledged >= 300, TimeSpan.FromSeconds(60));
+            // Every writer's every key acknowledged at least once before the backup begins: in a cluster one writer's
+            // node may still be placing partitions while the others have written hundreds (seen at load ~40).
+            await Eventually.TrueAsync(() => writes.Acknowledged >= 300 && writes.Keys.Count() == Writers * KeysPerWriter &&
+                                              writes.Keys.All(k => writes.LastAcknowledgedBefore(k, Stopwatch.GetTimestamp()) is not null),
+                TimeSpan.FromSeconds(60));
 
             backupStarted = Stopwatch.GetTimestamp();
             var run = await CliProcess.RunAsync(["--server", hosts[^1].Endpoint, "--timeout", "20s", "--json", "backup", file]);

@@ -24,7 +24,8 @@ public sealed partial class IntegrityCheckProgressSpec : IDisposable
     [Fact]
     public void Integrity_check_should_report_while_it_runs_longer_than_its_interval_and_then_its_duration()
     {
-        FillJournal(megabytes: 24);
+        // Large enough that the check outlasts a reporter thread's start on a busy machine (24 MB did not, once).
+        FillJournal(megabytes: 64);
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         // A report every millisecond: the check of a few megabytes stands in for a long one.
         var storage = new SqliteStorage(_directory.Path, Durability.Process) { ProgressLog = lines.Enqueue, ProgressEvery = TimeSpan.FromMilliseconds(1) };
@@ -39,7 +40,7 @@ public sealed partial class IntegrityCheckProgressSpec : IDisposable
         var percents = progress.Where(m => m.Groups["percent"].Success).Select(m => int.Parse(m.Groups["percent"].Value, CultureInfo.InvariantCulture)).ToArray();
         if (File.Exists("/proc/self/io")) Assert.Equal(progress.Length, percents.Length);
         Assert.Equal(percents.Order(), percents);
-        Assert.Matches(@"^Checked .*journal\.db in [0-9.]+s \(2[0-9] MB, [0-9]+ MB/s\)$", journalLines[^1]);
+        Assert.Matches(@"^Checked .*journal\.db in [0-9.]+s \(6[0-9] MB, [0-9]+ MB/s\)$", journalLines[^1]);
     }
 
     [Fact]
@@ -76,6 +77,6 @@ public sealed partial class IntegrityCheckProgressSpec : IDisposable
         transaction.Commit();
     }
 
-    [GeneratedRegex(@"^Checking .*journal\.db \(quick_check\): still running after [0-9]+s(; about (?<percent>[0-9]+)% read \([0-9]+ of 2[0-9] MB, [0-9]+ MB/s\))?$")]
+    [GeneratedRegex(@"^Checking .*journal\.db \(quick_check\): still running after [0-9]+s(; about (?<percent>[0-9]+)% read \([0-9]+ of 6[0-9] MB, [0-9]+ MB/s\))?$")]
     private static partial Regex ProgressLine();
 }
