@@ -25,4 +25,14 @@ public sealed record ReplicaState(
     ulong LastIndex,
     ulong DurableLastIndex,
     ulong RecoveredLastIndex,
-    long Revision);
+    long Revision)
+{
+    /// <summary>The first entry of its log in memory: the ones before were compacted behind a snapshot.</summary>
+    public ulong FirstIndex { get; init; }
+
+    /// <summary>The log index of its latest snapshot in the snapshot store (or of its initial membership).</summary>
+    public ulong SnapshotIndex { get; init; }
+
+    /// <summary>Snapshots it installed from a leader since it started.</summary>
+    public int SnapshotsReceived { get; init; }
+}

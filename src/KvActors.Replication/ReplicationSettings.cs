@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server.State;
 
@@ -29,4 +30,36 @@ public sealed record ReplicationSettings
 
     /// <summary>Bytes of Raft messages sent to one node in one envelope; more go in further envelopes.</summary>
     public long MaxEnvelopeBytes => Limits.MaxValueBytes + ProtocolLimits.MaxKeyBytes;
+
+    /// <summary>A replica saves a snapshot of its applied state once it has applied this many entries since the
+    /// last one (<c>kv.raft.snapshot-every</c>), then compacts its log and journal behind it.</summary>
+    public long SnapshotEvery { get; init; } = 10_000;
+
+    /// <summary>Entries kept in memory behind a snapshot (<c>kv.raft.snapshot-catch-up-entries</c>), so a follower
+    /// that lags by a little catches up by appends rather than by a whole snapshot.</summary>
+    public long SnapshotCatchUpEntries { get; init; } = 1_000;
+
+    /// <summary>
+    /// The largest snapshot a leader sends a follower: it travels as one Raft message in one remoting frame
+    /// (<see cref="ProtocolLimits.RemotingFrameBytes"/>), less room for the envelope. A larger one is refused, and
+    /// logged, rather than dropped by remoting without a word.
+    /// </summary>
+    public long MaxSnapshotBytes => ProtocolLimits.RemotingFrameBytes(Limits.MaxValueBytes) - 64 * 1024;
+
+    /// <summary>These settings with the snapshot schedule of <paramref name="config"/>'s <c>kv.raft</c> section
+    /// (replication's reference.conf holds the defaults).</summary>
+    public ReplicationSettings WithConfig(Config config)
+    {
+        var raft = config.GetConfig("kv.raft");
+        if (raft is null || raft.IsEmpty) return this;
+        var settings = this with
+        {
+            SnapshotEvery = raft.GetLong("snapshot-every", SnapshotEvery),
+            SnapshotCatchUpEntries = raft.GetLong("snapshot-catch-up-entries", SnapshotCatchUpEntries),
+        };
+        if (settings.SnapshotEvery < 1) throw new ArgumentException($"kv.raft.snapshot-every must be at least 1, got {settings.SnapshotEvery}");
+        if (settings.SnapshotCatchUpEntries < 0)
+            throw new ArgumentException($"kv.raft.snapshot-catch-up-entries must not be negative, got {settings.SnapshotCatchUpEntries}");
+        return settings;
+    }
 }

@@ -58,6 +58,19 @@ public sealed class RaftSerializerSpec : IDisposable
         Assert.Equal(new NotLeader(3, 0, null), RoundTrip(new NotLeader(3, 0, null)));
     }
 
+    [Fact]
+    public void RaftSerializer_should_carry_a_replica_snapshot_with_its_hard_state_and_log_tail()
+    {
+        var snapshot = new ReplicaSnapshot(SomeSnapshot, new HardState(3, 2, 11), [new Entry(3, 10, EntryType.Normal, [4]), new Entry(3, 11, EntryType.ConfChange, [])]);
+
+        var back = RoundTrip(snapshot);
+
+        Assert.Equal(Describe(snapshot.Raft), Describe(back.Raft));
+        Assert.Equal(snapshot.HardState, back.HardState);
+        Assert.Equal(snapshot.Tail.Select(Describe), back.Tail.Select(Describe));
+        Assert.Empty(RoundTrip(snapshot with { Tail = [] }).Tail);
+    }
+
     private static void AssertSame(PartitionRaftMessage expected, PartitionRaftMessage actual)
     {
         Assert.Equal(expected.Partition, actual.Partition);

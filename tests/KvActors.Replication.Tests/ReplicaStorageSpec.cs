@@ -35,4 +35,19 @@ public sealed class ReplicaStorageSpec
         Assert.Equal((11UL, 10UL), (storage.Raft.FirstIndex, storage.Raft.LastIndex));
         Assert.Equal(snapshot, storage.Raft.Snapshot());
     }
+
+    [Fact]
+    public void ReplicaStorage_should_start_from_a_saved_snapshot_with_its_tail_and_let_later_events_replace_that_tail()
+    {
+        var storage = new ReplicaStorage(ConfState.OfVoters(1, 2, 3));
+        var raft = new Snapshot(new SnapshotMetadata(10, 2, ConfState.OfVoters(1, 2, 3)), [7]);
+        storage.Restore(new ReplicaSnapshot(raft, new HardState(2, 1, 10), [E(11, 2), E(12, 2)]));
+        // A later event: a new leader overwrote the unapplied tail from 12 on; its entries at or below 10 are covered.
+        storage.Write(new RaftLogWritten([E(9, 2), E(10, 2), E(11, 2), E(12, 3)], new HardState(3, 2, 11)));
+
+        Assert.Equal((11UL, 12UL), (storage.Raft.FirstIndex, storage.Raft.LastIndex));
+        Assert.Equal([2UL, 3], storage.Raft.Entries(11, 13, long.MaxValue).Select(e => e.Term));
+        Assert.Equal(new HardState(3, 2, 11), storage.Raft.HardState);
+        Assert.Equal(raft, storage.Raft.Snapshot());
+    }
 }

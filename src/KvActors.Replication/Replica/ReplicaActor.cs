@@ -7,6 +7,7 @@ using KvActors.Raft;
 using KvActors.Replication.Transport;
 using KvActors.Server.Commit;
 using KvActors.Server.State;
+using RaftSnapshotMetadata = KvActors.Raft.SnapshotMetadata;
 
 namespace KvActors.Replication.Replica;
 
@@ -28,8 +29,13 @@ namespace KvActors.Replication.Replica;
 /// Reads: linearizable on the leader through ReadIndex; <see cref="ReadLocal"/> reads any replica's applied state.
 /// Anyone else is told who leads (<see cref="NotLeader"/>).
 /// </para>
-/// Not yet: snapshots of the applied state and log compaction (the journal grows, and recovery replays the whole
-/// log), membership changes, the expiry sweep.
+/// <para>
+/// Snapshots: every <see cref="ReplicationSettings.SnapshotEvery"/> applied entries, and after installing a leader's
+/// snapshot, the replica saves a <see cref="ReplicaSnapshot"/> to the snapshot store, then compacts its in-memory log
+/// behind it (keeping <see cref="ReplicationSettings.SnapshotCatchUpEntries"/>) and deletes the journal events and
+/// older snapshots it covers. A leader sends its latest saved snapshot to a follower whose next entry it compacted.
+/// </para>
+/// Not yet: membership changes, the expiry sweep.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor
 {
@@ -57,6 +63,18 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private bool _readyScheduled;
     private bool _writing;
 
+    // The latest snapshot in the snapshot store: its log index and journal sequence number.
+    private ulong _snapshotIndex;
+    private long _snapshotSequenceNr;
+    // Saving, then deleting what it covers: one at a time (overlapping deletes of one stream can deadlock on PostgreSQL).
+    private bool _snapshotInFlight;
+    private ReplicaSnapshot? _saving;
+    // A leader's snapshot was installed and lives only in a journal event: save it to the snapshot store, then that
+    // event (as large as the state) can go.
+    private bool _installedUnsaved;
+    private int _snapshotsReceived;
+    private readonly HashSet<(ulong To, ulong Index)> _refusedSnapshots = [];
+
     private bool _leading;
     private ulong _leaderTerm;
     private ulong _decideFrom;
@@ -73,6 +91,11 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _codec = new StateCodec(Context.System);
         PersistenceId = PersistenceIdOf(group.Partition, id);
 
+        Recover<SnapshotOffer>(offer =>
+        {
+            _storage.Restore((ReplicaSnapshot)offer.Snapshot);
+            _snapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
         Recover<RaftLogWritten>(_storage.Write);
         Recover<RecoveryCompleted>(_ => Start());
 
@@ -89,6 +112,22 @@ public sealed class ReplicaActor : ReceivePersistentActor
         });
         Command<GetReplicaState>(_ => Sender.Tell(State()));
         Command<ReadLocal>(read => Sender.Tell(_machine.Query(read.Query, Now)));
+        Command<SaveSnapshotSuccess>(OnSnapshotSaved);
+        Command<SaveSnapshotFailure>(failure =>
+        {
+            _log.Warning(failure.Cause, "Partition {0}: snapshot at log index {1} failed; the journal still holds every event",
+                Partition, _saving?.Raft.Metadata.Index);
+            _saving = null;
+            _snapshotInFlight = false;
+        });
+        Command<DeleteMessagesSuccess>(_ => OnCompacted());
+        Command<DeleteMessagesFailure>(failure =>
+        {
+            _log.Warning(failure.Cause, "Partition {0}: deleting journal events up to {1} failed; they stay until the next snapshot", Partition, failure.ToSequenceNr);
+            OnCompacted();
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<IWriteCommand>(OnWrite);
         Command<IKvQuery>(OnQuery);
         Command<IKvRequest>(request =>
@@ -112,6 +151,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         var snapshot = _storage.Raft.Snapshot();
         if (snapshot.Data.Length > 0) _machine.LoadSnapshot(_codec.DecodeSnapshot(snapshot.Data));
         _applied = snapshot.Metadata.Index;
+        _snapshotIndex = snapshot.Metadata.Index;
         _hardState = _storage.Raft.HardState;
         _recoveredLastIndex = _storage.Raft.LastIndex;
         _node = new RaftNode(new RaftConfig
@@ -126,8 +166,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
             PreVote = true,
             RandomSeed = Random.Shared.Next(),
         });
-        _log.Info("Replica {0} of partition {1} recovered: log up to {2}, term {3}, committed {4}",
-            _id, Partition, _recoveredLastIndex, _hardState.Term, _hardState.Commit);
+        _log.Info("Replica {0} of partition {1} recovered: snapshot at {2}, log up to {3}, term {4}, committed {5}",
+            _id, Partition, _snapshotIndex, _recoveredLastIndex, _hardState.Term, _hardState.Commit);
         _host.Tell(new ReplicaStarted(Partition));
         MaybeScheduleReady();
     }
@@ -236,6 +276,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Send(ready.MessagesAfterPersist);
         _node.Advance();
         _writing = false;
+        MaybeSnapshot();
         AfterInput();
     }
 
@@ -288,6 +329,62 @@ public sealed class ReplicaActor : ReceivePersistentActor
     {
         _machine.LoadSnapshot(snapshot.Data.Length > 0 ? _codec.DecodeSnapshot(snapshot.Data) : new StoreSnapshot(0, []));
         _applied = snapshot.Metadata.Index;
+        _installedUnsaved = true;
+        _snapshotsReceived++;
+        _log.Info("Replica {0} of partition {1} installed the leader's snapshot at {2} (term {3})", _id, Partition, _applied, snapshot.Metadata.Term);
+    }
+
+    // Between Readys only (not while a write is in flight): then the journal up to LastSequenceNr, the storage and
+    // the applied state agree, and the snapshot can stand for all of it.
+    private void MaybeSnapshot()
+    {
+        if (_writing || _snapshotInFlight) return;
+        if (!_installedUnsaved && _applied < _snapshotIndex + (ulong)_settings.SnapshotEvery) return;
+        // Nothing journalled since the last snapshot: it would carry the same sequence number. The next event will.
+        if (LastSequenceNr <= _snapshotSequenceNr) return;
+        var raft = _storage.Raft;
+        if (_applied < raft.FirstIndex - 1 || _applied > raft.LastIndex)
+        {
+            _log.Warning("Partition {0}: no snapshot at applied index {1}, outside the stored log [{2}, {3}]", Partition, _applied, raft.FirstIndex - 1, raft.LastIndex);
+            return;
+        }
+
+        // The tail (written, not yet applied) goes with it, so every event up to LastSequenceNr can be deleted.
+        var tail = _applied < raft.LastIndex ? raft.Entries(_applied + 1, raft.LastIndex + 1, long.MaxValue) : [];
+        var metadata = new RaftSnapshotMetadata(_applied, raft.Term(_applied), _node.ConfState);
+        _saving = new ReplicaSnapshot(new Snapshot(metadata, _codec.EncodeSnapshot(_machine.ToSnapshot())), _hardState, tail);
+        _snapshotInFlight = true;
+        _installedUnsaved = false;
+        SaveSnapshot(_saving);
+    }
+
+    private void OnSnapshotSaved(SaveSnapshotSuccess success)
+    {
+        var saved = _saving ?? throw new InvalidOperationException("a snapshot saved that this replica did not take");
+        _saving = null;
+        var metadata = saved.Raft.Metadata;
+        _snapshotIndex = Math.Max(_snapshotIndex, metadata.Index);
+        _snapshotSequenceNr = success.Metadata.SequenceNr;
+
+        // The core's storage now serves this snapshot to followers that need it, and forgets the log behind it but for
+        // some slack. A leader's snapshot installed meanwhile is newer: keep that one.
+        var raft = _storage.Raft;
+        if (raft.CreateSnapshot(metadata.Index, metadata.ConfState, saved.Raft.Data).Metadata.Index == metadata.Index)
+        {
+            var slack = (ulong)_settings.SnapshotCatchUpEntries;
+            if (metadata.Index > slack && metadata.Index - slack > raft.FirstIndex - 1) raft.Compact(metadata.Index - slack);
+        }
+
+        _log.Debug("Partition {0}: snapshot at log index {1} saved (sequence {2}); log from {3} kept in memory",
+            Partition, metadata.Index, success.Metadata.SequenceNr, raft.FirstIndex);
+        DeleteMessages(success.Metadata.SequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+    }
+
+    private void OnCompacted()
+    {
+        _snapshotInFlight = false;
+        MaybeSnapshot(); // applied past the interval while this one was saved and compacted
     }
 
     private void DecideWaitingWrites()
@@ -343,12 +440,38 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private void Send(IReadOnlyList<Message> messages)
     {
-        if (messages.Count > 0) _host.Tell(new OutgoingRaftMessages(Partition, messages));
+        if (messages.Count == 0) return;
+        if (!messages.Any(TooLarge))
+        {
+            _host.Tell(new OutgoingRaftMessages(Partition, messages));
+            return;
+        }
+
+        var sendable = messages.Where(m => !TooLarge(m)).ToArray();
+        if (sendable.Length > 0) _host.Tell(new OutgoingRaftMessages(Partition, sendable));
+        foreach (var refused in messages.Where(TooLarge)) RefuseSnapshot(refused);
+    }
+
+    // Remoting would drop a frame this large without a word: refuse it here, where it can be said.
+    private bool TooLarge(Message message) => message.Snapshot is { } snapshot && snapshot.Data.Length > _settings.MaxSnapshotBytes;
+
+    private void RefuseSnapshot(Message message)
+    {
+        var snapshot = message.Snapshot!;
+        if (_refusedSnapshots.Add((message.To, snapshot.Metadata.Index)))
+            _log.Error("Partition {0}: replica {1} needs the snapshot at {2}, but its {3} bytes exceed the {4} bytes one remoting frame can carry; " +
+                "it cannot catch up until snapshots are sent in chunks", Partition, message.To, snapshot.Metadata.Index, snapshot.Data.Length, _settings.MaxSnapshotBytes);
+        _node.ReportSnapshot(message.To, failed: true);
     }
 
     private ReplicaState State() => new(
         Partition, _id, _node.Role, _node.Term, _node.Lead, _node.Committed, _applied, _node.LastIndex,
-        _storage.Raft.LastIndex, _recoveredLastIndex, _machine.Revision);
+        _storage.Raft.LastIndex, _recoveredLastIndex, _machine.Revision)
+    {
+        FirstIndex = _storage.Raft.FirstIndex,
+        SnapshotIndex = _snapshotIndex,
+        SnapshotsReceived = _snapshotsReceived,
+    };
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {

@@ -26,5 +26,7 @@ internal sealed class StateCodec
 
     public IReadOnlyList<IKvEvent> DecodeChanges(byte[] data) => ((ChangeSet)_serializer.FromBinary(data, _changesManifest)).Changes;
 
+    public byte[] EncodeSnapshot(StoreSnapshot snapshot) => _serializer.ToBinary(snapshot);
+
     public StoreSnapshot DecodeSnapshot(byte[] data) => (StoreSnapshot)_serializer.FromBinary(data, _snapshotManifest);
 }

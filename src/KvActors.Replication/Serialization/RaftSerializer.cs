@@ -10,8 +10,8 @@ using KvActors.Replication.Transport;
 namespace KvActors.Replication.Serialization;
 
 /// <summary>
-/// Protobuf serializer of replication's types: Raft envelopes between nodes, replica log events in the journal, and
-/// the not-leader reply (see Proto/raft.proto for the compatibility rules). A serializer of its own, with its own
+/// Protobuf serializer of replication's types: Raft envelopes between nodes, replica log events in the journal, replica
+/// snapshots in the snapshot store, and the not-leader reply (see Proto/raft.proto for the compatibility rules). A serializer of its own, with its own
 /// id, rather than more cases in the protocol's KvSerializer: the protocol assembly is all a remote client loads,
 /// and Raft is none of its business. Entry payloads are opaque bytes here (the state machine's own format, see
 /// <see cref="StateCodec"/>). Manifests are part of the stored format: never reuse or rename one.
@@ -21,6 +21,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string EnvelopeManifest = "r-envelope";
     private const string LogWrittenManifest = "r-log";
     private const string NotLeaderManifest = "r-not-leader";
+    private const string SnapshotManifest = "r-snapshot";
 
     public override int Identifier => 7302;
 
@@ -29,6 +30,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         RaftEnvelope => EnvelopeManifest,
         RaftLogWritten => LogWrittenManifest,
         NotLeader => NotLeaderManifest,
+        ReplicaSnapshot => SnapshotManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -37,6 +39,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         RaftEnvelope m => ToProto(m).ToByteArray(),
         RaftLogWritten m => ToProto(m).ToByteArray(),
         NotLeader m => ToProto(m).ToByteArray(),
+        ReplicaSnapshot m => ToProto(m).ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -45,6 +48,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         EnvelopeManifest => FromProto(RaftEnvelopeMessage.Parser.ParseFrom(bytes)),
         LogWrittenManifest => FromProto(RaftLogWrittenEvent.Parser.ParseFrom(bytes)),
         NotLeaderManifest => FromProto(NotLeaderReply.Parser.ParseFrom(bytes)),
+        SnapshotManifest => FromProto(ReplicaSnapshotState.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -102,10 +106,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static RaftLogWrittenEvent ToProto(RaftLogWritten written)
     {
-        var proto = new RaftLogWrittenEvent
-        {
-            HardState = new RaftHardState { Term = written.HardState.Term, Vote = written.HardState.Vote, Commit = written.HardState.Commit },
-        };
+        var proto = new RaftLogWrittenEvent { HardState = ToProto(written.HardState) };
         foreach (var entry in written.Entries) proto.Entries.Add(ToProto(entry));
         if (written.Snapshot is { } snapshot) proto.Snapshot = ToProto(snapshot);
         return proto;
@@ -113,12 +114,28 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static RaftLogWritten FromProto(RaftLogWrittenEvent proto)
     {
-        var hardState = proto.HardState ?? Missing<RaftHardState>();
         return new RaftLogWritten(
             proto.Entries.Select(FromProto).ToArray(),
-            new HardState(hardState.Term, hardState.Vote, hardState.Commit),
+            FromProto(proto.HardState ?? Missing<RaftHardState>()),
             proto.Snapshot is { } snapshot ? FromProto(snapshot) : null);
     }
+
+    private static ReplicaSnapshotState ToProto(ReplicaSnapshot snapshot)
+    {
+        var proto = new ReplicaSnapshotState { Snapshot = ToProto(snapshot.Raft), HardState = ToProto(snapshot.HardState) };
+        foreach (var entry in snapshot.Tail) proto.Tail.Add(ToProto(entry));
+        return proto;
+    }
+
+    private static ReplicaSnapshot FromProto(ReplicaSnapshotState proto) => new(
+        FromProto(proto.Snapshot ?? Missing<RaftSnapshot>()),
+        FromProto(proto.HardState ?? Missing<RaftHardState>()),
+        proto.Tail.Select(FromProto).ToArray());
+
+    private static RaftHardState ToProto(HardState hardState) =>
+        new() { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
+
+    private static HardState FromProto(RaftHardState proto) => new(proto.Term, proto.Vote, proto.Commit);
 
     private static NotLeaderReply ToProto(NotLeader notLeader)
     {

@@ -18,10 +18,12 @@ public sealed class ReplicaCluster : IAsyncDisposable
     private readonly TempDirectory[] _dataDirectories;
     private readonly ReplicaNode?[] _nodes;
     private readonly int[] _ports;
+    private readonly ReplicationSettings _settings;
 
-    private ReplicaCluster(TempDirectory[] dataDirectories, ReplicaNode[] nodes)
+    private ReplicaCluster(TempDirectory[] dataDirectories, ReplicaNode[] nodes, ReplicationSettings settings)
     {
         _dataDirectories = dataDirectories;
+        _settings = settings;
         _nodes = nodes;
         _ports = nodes.Select(n => n.Address.Port!.Value).ToArray();
         Group = new ReplicaGroup(Partition, nodes.Select((n, i) => (Id: IdOf(i), n.Address)).ToDictionary(x => x.Id, x => x.Address));
@@ -31,12 +33,13 @@ public sealed class ReplicaCluster : IAsyncDisposable
 
     public int Size => _nodes.Length;
 
-    public static ReplicaCluster Start(int size = 3)
+    public static ReplicaCluster Start(int size = 3, ReplicationSettings? settings = null)
     {
+        settings ??= Settings;
         var directories = Enumerable.Range(0, size).Select(_ => new TempDirectory("kvactors-replica")).ToArray();
         var nodes = directories.Select(d => ReplicaNode.Start(d.Path, 0)).ToArray();
-        var cluster = new ReplicaCluster(directories, nodes);
-        foreach (var node in nodes) node.StartHost(Settings, [cluster.Group]);
+        var cluster = new ReplicaCluster(directories, nodes, settings);
+        foreach (var node in nodes) node.StartHost(settings, [cluster.Group]);
         return cluster;
     }
 
@@ -45,6 +48,8 @@ public sealed class ReplicaCluster : IAsyncDisposable
     public static int NodeOf(ulong replicaId) => (int)replicaId - 1;
 
     public ReplicaNode Node(int i) => _nodes[i] ?? throw new InvalidOperationException($"node {i} is down");
+
+    public string DataDirectory(int i) => _dataDirectories[i].Path;
 
     public IEnumerable<int> Running => Enumerable.Range(0, Size).Where(i => _nodes[i] is not null);
 
@@ -59,7 +64,7 @@ public sealed class ReplicaCluster : IAsyncDisposable
     {
         if (_nodes[i] is not null) throw new InvalidOperationException($"node {i} is running");
         var node = ReplicaNode.Start(_dataDirectories[i].Path, _ports[i]);
-        node.StartHost(Settings, [Group]);
+        node.StartHost(_settings, [Group]);
         _nodes[i] = node;
     }
 
