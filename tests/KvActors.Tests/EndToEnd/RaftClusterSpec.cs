@@ -26,19 +26,14 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
     private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5"];
     private static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(5), LogLevel = "OFF", MembershipRefresh = TimeSpan.Zero };
 
-    // A key on every partition: a round of writes to them all shows every group takes writes. The probes are not
-    // checked; the continuous writer's keys are.
-    private static readonly string[] ProbeKeys = OnEveryPartition("probe");
-    private static readonly string[] ContinuousKeys = OnEveryPartition("cw");
-
-    private static string[] OnEveryPartition(string prefix) => Enumerable.Range(0, 1000).Select(i => $"{prefix}{i}")
+    // A key on every partition: a round of writes to them all shows every group takes writes.
+    private static readonly string[] ProbeKeys = Enumerable.Range(0, 1000).Select(i => $"probe{i}")
         .GroupBy(new PartitionMap(Partitions).PartitionOf).OrderBy(g => g.Key).Select(g => g.First()).ToArray();
 
     [Fact]
     public async Task Raft_cluster_should_keep_every_acknowledged_write_when_the_busiest_leader_is_killed_and_after_a_full_restart()
     {
         Assert.Equal(Partitions, ProbeKeys.Length);
-        Assert.Equal(Partitions, ContinuousKeys.Length);
         var directories = Enumerable.Range(0, 3).Select(i => new TempDirectory($"kvactors-raft-{i}")).ToArray();
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Find()).ToArray();
         var seeds = string.Join(",", ports.Select(p => $"127.0.0.1:{p}"));
@@ -69,23 +64,23 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
                 load.Add(Run(new HistoryWorker(node, new RespHistoryClient(respHistory), history, SharedKeys, random.Next(), goOn).RunAsync));
             }
 
-            // The continuous writer: one SET after another through a survivor, each success and failure timed.
+            // The continuous writer: one SET after another through a survivor, each on a new key (a write of unknown
+            // outcome is never followed by another on its key), every success timed and every refusal kept.
             var continuous = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[survivors[0]].RespEndpoint));
             connections.Add(continuous);
             var clock = Stopwatch.StartNew();
             var successes = new List<TimeSpan>();
-            var failures = 0;
+            var refusals = new List<string>();
             load.Add(Run(async token =>
             {
                 for (var n = 0; !token.IsCancellationRequested; n++)
                 {
-                    var key = ContinuousKeys[n % ContinuousKeys.Length];
-                    var value = $"c{n}";
-                    ledger.Attempt(key, value);
+                    var key = $"cw{n}";
+                    ledger.Attempt(key, key);
                     string reply;
                     try
                     {
-                        reply = await continuous.CallAsync("SET", key, value);
+                        reply = await continuous.CallAsync("SET", key, key);
                     }
                     catch (Exception) when (!token.IsCancellationRequested)
                     {
@@ -94,15 +89,12 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
 
                     if (reply == "+OK\r\n")
                     {
-                        ledger.Acknowledge(key, value, null);
+                        ledger.Acknowledge(key, key, null);
                         lock (successes) successes.Add(clock.Elapsed);
                     }
                     else
                     {
-                        // Never written again after an unknown outcome: the check could not tell which landed.
-                        Interlocked.Increment(ref failures);
-                        output.WriteLine($"continuous writer, {clock.Elapsed.TotalSeconds:F2}s: {reply.TrimEnd()}");
-                        return;
+                        lock (refusals) refusals.Add($"{clock.Elapsed.TotalSeconds:F2}s: {reply.TrimEnd()}");
                     }
                 }
             }));
@@ -123,9 +115,14 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
                 longestGap = successes.Zip(successes.Skip(1), (a, b) => b - a).DefaultIfEmpty(TimeSpan.Zero).Max();
             output.WriteLine($"killed node {victim} (led partitions {string.Join(",", led)}); every partition took writes through node {survivors[0]} " +
                              $"{resumed.TotalSeconds:F1}s after kill -9 (last probe round {failover.TotalSeconds:F2}s); continuous writer: " +
-                             $"{successes.Count} writes, longest wait between two {longestGap.TotalSeconds:F2}s, {failures} failed; " +
+                             $"{successes.Count} writes, longest wait between two {longestGap.TotalSeconds:F2}s, {refusals.Count} refused; " +
                              $"{ledger.Acknowledged} acknowledged writes in all ({ackedBeforeKill} before the kill)");
-            Assert.Equal(0, failures);
+            foreach (var refusal in refusals) output.WriteLine($"continuous writer, {refusal}");
+            // What a client may see of a failover: a write lost with its leader (outcome unknown), or a partition with
+            // no leader yet (not applied); never a redirect, and only around the kill.
+            Assert.All(refusals, r => Assert.Contains("-ERR store unavailable", r));
+            Assert.True(refusals.Count <= 5, $"{refusals.Count} writes refused");
+            Assert.Contains(successes, s => s > killedAt + resumed);
 
             foreach (var survivor in survivors) await VerifyAsync(clients[survivor], ledger, $"survivor {survivor}");
             foreach (var connection in connections) await connection.DisposeAsync();
