@@ -63,6 +63,7 @@ public sealed class RaftPartitions : IPartitions
         var clock = Stopwatch.StartNew();
         var leaderWait = timeout < LeaderWait ? timeout : LeaderWait;
         var pause = FirstPause;
+        var redirects = 0;
         while (true)
         {
             var leader = await LeaderAsync(partition, leaderWait - clock.Elapsed);
@@ -82,8 +83,9 @@ public sealed class RaftPartitions : IPartitions
                 case NoReply:
                     return KvErrors.TimedOut($"the leader of partition {partition} did not answer", timeout);
                 case NotLeader notLeader:
-                    // Not applied: the replica refused before deciding anything. Follow its hint, or wait for an election.
-                    if (!Learn(partition, leader, notLeader))
+                    // Not applied: the replica refused before deciding anything. Follow its hint at once, unless hints
+                    // keep failing (replicas with stale views naming each other) or none came: wait for the election.
+                    if (!Learn(partition, leader, notLeader) || ++redirects > 2)
                     {
                         await Task.Delay(pause);
                         pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
