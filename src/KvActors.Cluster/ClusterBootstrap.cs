@@ -1,6 +1,9 @@
 using Akka.Configuration;
+using KvActors.Cluster.Raft;
 using KvActors.Protocol;
+using KvActors.Replication;
 using KvActors.Server;
+using KvActors.Server.Routing;
 
 namespace KvActors.Cluster;
 
@@ -29,12 +32,18 @@ public static class ClusterBootstrap
     {
         var seeds = string.Join(", ", settings.SeedNodes.Select(s => $"\"{KvAddress.OfServer(s)}\""));
         var roles = string.Join(", ", settings.Roles.Select(r => $"\"{r}\""));
-        return ConfigurationFactory.ParseString($$"""
+        var config = ConfigurationFactory.ParseString($$"""
                 akka.actor.provider = cluster
                 akka.cluster.seed-nodes = [{{seeds}}]
                 akka.cluster.roles = [{{roles}}]
                 """)
             .WithFallback(baseConfig)
             .WithFallback(ClusterConfig.Default);
+        // Raft traffic's serializer and remoting settings (src/KvActors.Replication/reference.conf).
+        return settings.Replication == ReplicationMode.Raft ? config.WithFallback(ReplicationConfig.Default) : config;
     }
+
+    /// <summary>Where a cluster node's partitions run: shard entities on a shared journal, or Raft groups.</summary>
+    public static IPartitionPlacement PlacementFor(ServerSettings settings) =>
+        settings.Replication == ReplicationMode.Raft ? new RaftPlacement(settings) : ShardedPlacement.Instance;
 }

@@ -7,24 +7,36 @@ namespace KvActors.Cluster;
 
 /// <summary>
 /// Answers <c>kv cluster members|leave|down</c> on a cluster node: the membership from this node's view of the
-/// cluster, with the partitions each member hosts (from the shard region's statistics), and leave/down requests
-/// carried out through Akka.Cluster.
+/// cluster, with the partitions each member hosts (from the shard region's statistics, or in Raft mode the
+/// partitions it holds a replica of), and leave/down requests carried out through Akka.Cluster.
 /// </summary>
 internal sealed class MembershipActor : ReceiveActor
 {
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
 
-    public MembershipActor(IActorRef region)
+    public MembershipActor(Func<Task<Dictionary<Address, int[]>>> hosted)
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        ReceiveAsync<GetClusterMembers>(async _ => Sender.Tell(await MembersAsync(cluster, region)));
-        ReceiveAsync<LeaveCluster>(async leave => Sender.Tell(await ActAsync(cluster, region, leave.Address, cluster.Leave)));
-        ReceiveAsync<DownClusterMember>(async down => Sender.Tell(await ActAsync(cluster, region, down.Address, cluster.Down)));
+        ReceiveAsync<GetClusterMembers>(async _ => Sender.Tell(await MembersAsync(cluster, hosted)));
+        ReceiveAsync<LeaveCluster>(async leave => Sender.Tell(await ActAsync(cluster, hosted, leave.Address, cluster.Leave)));
+        ReceiveAsync<DownClusterMember>(async down => Sender.Tell(await ActAsync(cluster, hosted, down.Address, cluster.Down)));
     }
 
-    public static Props Props(IActorRef region) => Akka.Actor.Props.Create(() => new MembershipActor(region));
+    /// <summary>Members with the partitions the shard <paramref name="region"/> runs on each.</summary>
+    public static Props Props(IActorRef region)
+    {
+        Func<Task<Dictionary<Address, int[]>>> hosted = () => ShardedAsync(region);
+        return Akka.Actor.Props.Create(() => new MembershipActor(hosted));
+    }
 
-    private static async Task<IKvReply> ActAsync(Akka.Cluster.Cluster cluster, IActorRef region, string address, Action<Address> act)
+    /// <summary>Members with the partitions each holds a replica of (static placement).</summary>
+    public static Props Props(IReadOnlyDictionary<Address, int[]> replicas)
+    {
+        Func<Task<Dictionary<Address, int[]>>> hosted = () => Task.FromResult(new Dictionary<Address, int[]>(replicas));
+        return Akka.Actor.Props.Create(() => new MembershipActor(hosted));
+    }
+
+    private static async Task<IKvReply> ActAsync(Akka.Cluster.Cluster cluster, Func<Task<Dictionary<Address, int[]>>> hosted, string address, Action<Address> act)
     {
         Address target;
         try
@@ -39,10 +51,10 @@ internal sealed class MembershipActor : ReceiveActor
         if (cluster.State.Members.All(m => !m.Address.Equals(target)))
             return new KvError(ErrorCode.NotFound, $"{target} is not a member of this cluster");
         act(target);
-        return await MembersAsync(cluster, region);
+        return await MembersAsync(cluster, hosted);
     }
 
-    private static async Task<IKvReply> MembersAsync(Akka.Cluster.Cluster cluster, IActorRef region)
+    private static async Task<Dictionary<Address, int[]>> ShardedAsync(IActorRef region)
     {
         var hosted = new Dictionary<Address, int[]>();
         try
@@ -56,6 +68,12 @@ internal sealed class MembershipActor : ReceiveActor
             // Partitions unknown right now (the coordinator is moving): report the membership without them.
         }
 
+        return hosted;
+    }
+
+    private static async Task<IKvReply> MembersAsync(Akka.Cluster.Cluster cluster, Func<Task<Dictionary<Address, int[]>>> hostedBy)
+    {
+        var hosted = await hostedBy();
         var state = cluster.State;
         var members = state.Members.Select(m => new ClusterMember(
             m.Address.ToString(),

@@ -9,6 +9,7 @@ using KvActors.Protocol;
 using KvActors.Resp;
 using KvActors.Server;
 using KvActors.Server.Partition;
+using KvActors.Server.Partitioning;
 using KvActors.Server.Persistence;
 using KvActors.Server.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,10 +25,13 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     var resp = settings.RespPort == ServerSettings.RespDisabled
         ? null
         : (RespSettings.FromConfig(config) with { Host = settings.Host, Port = settings.RespPort }).Validate();
-    // Only a single node's embedded journal belongs to one process. Cluster nodes share their journal (PostgreSQL,
-    // or one SQLite file for development); Cluster.Sharding runs each partition on one node at a time, and the
-    // journal's sequence numbers refuse a second writer of a partition.
-    using var dataLock = bootstrap.Storage is SqliteStorage sqlite && !settings.IsClusterNode ? LockDataDirectory(sqlite.DataDirectory) : null;
+    // A single node's embedded journal belongs to one process, and so does a Raft node's (its replicas' logs).
+    // Shared-journal cluster nodes share theirs (PostgreSQL, or one SQLite file for development); Cluster.Sharding
+    // runs each partition on one node at a time, and the journal's sequence numbers refuse a second writer of a
+    // partition.
+    var ownJournal = !settings.IsClusterNode || settings.Replication == ReplicationMode.Raft;
+    using var dataLock = bootstrap.Storage is SqliteStorage sqlite && ownJournal ? LockDataDirectory(sqlite.DataDirectory) : null;
+    if (bootstrap.Storage is SqliteStorage recorded) CheckReplicationRecord(recorded, settings);
 
     StartupChecks.EnsurePortFree(settings.Host, settings.Port);
     if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
@@ -86,7 +90,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
             if (httpPort != HttpEndpoint.Disabled) HttpEndpoint.StartAsync(system, settings.Host, httpPort).GetAwaiter().GetResult();
             // The front answers "starting" from the moment it exists; RESP opens once the partition layout is known and
             // says -LOADING until every partition serves, as Redis does while it loads.
-            var front = bootstrap.StartFront(system, settings.IsClusterNode ? ShardedPlacement.Instance : LocalPlacement.Instance);
+            var front = bootstrap.StartFront(system, settings.IsClusterNode ? ClusterBootstrap.PlacementFor(settings) : LocalPlacement.Instance);
             registry.Register<ServerBootstrap>(front);
             if (resp is not null) RespListener.Start(system, front, resp with { IsLoading = () => readiness.IsLoading });
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
@@ -110,11 +114,24 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
         throw new StartupException($"failed to start: {e.GetBaseException().Message}");
     }
 
-    if (startFailure is not null) throw new StartupException(startFailure is KvActors.Server.Partitioning.PartitionLayoutException
+    if (startFailure is not null) throw new StartupException(startFailure is PartitionLayoutException
         ? startFailure.Message
         : $"failed to start: {startFailure.GetBaseException().Message}");
 
     return 0;
+}
+
+// Before the journal is opened: a new Raft node's data directory must not hold a journal yet.
+static void CheckReplicationRecord(SqliteStorage storage, ServerSettings settings)
+{
+    try
+    {
+        ReplicationRecord.Check(storage.DataDirectory, storage.JournalFile, settings);
+    }
+    catch (PartitionLayoutException e)
+    {
+        throw new StartupException(e.Message);
+    }
 }
 
 static DataDirectoryLock LockDataDirectory(string dataDirectory)

@@ -20,6 +20,8 @@ internal static class ServerCommand
     private static readonly Option<int?> MaxValueBytes = new("--max-value-bytes") { Description = "Largest value accepted (default 1048576)" };
     private static readonly Option<int?> RespPort = new("--resp-port") { Description = "Redis protocol (RESP) port (default 6379; 0 picks a free one, -1 turns RESP off)" };
     private static readonly Option<string?> SeedNodes = new("--seed-nodes") { Description = "Cluster mode: remoting HOST:PORT of the seed nodes, comma-separated (this node may be one)" };
+    private static readonly Option<string?> Replication = new("--replication") { Description = "Cluster mode: shared-journal (default; one journal all nodes share) or raft (each partition replicated on the seed nodes' own disks)" };
+    private static readonly Option<int?> Replicas = new("--replicas") { Description = "Raft mode: replicas per partition, odd (default 3; fewer seed nodes give one per node)" };
     private static readonly Option<string?> Roles = new("--roles") { Description = "Cluster roles of this node, comma-separated" };
     private static readonly Option<int?> HttpPort = new("--http-port") { Description = "HTTP port for /metrics and /health/* (default 8053; 0 picks a free one, -1 turns it off)" };
     private static readonly Option<string?> LogLevel = new("--log-level") { Description = "debug, info (default), warning, error or off" };
@@ -29,7 +31,7 @@ internal static class ServerCommand
     {
         var root = new RootCommand("KvActors server: a durable key-value store on Akka.NET")
         {
-            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Roles, HttpPort, LogLevel, ConfigFile,
+            Host, Port, DataDir, Journal, SnapshotEvery, Partitions, DurabilityOption, MaxValueBytes, RespPort, SeedNodes, Replication, Replicas, Roles, HttpPort, LogLevel, ConfigFile,
         };
         root.Subcommands.Add(RestoreCommand.Create());
         root.SetAction(async (result, cancellationToken) =>
@@ -79,6 +81,8 @@ internal static class ServerCommand
             RespPort = result.GetValue(RespPort) ?? EnvInt("RESP_PORT") ?? s.RespPort,
             SeedNodes = List(result.GetValue(SeedNodes) ?? Env("SEED_NODES")) ?? s.SeedNodes,
             Roles = List(result.GetValue(Roles) ?? Env("ROLES")) ?? s.Roles,
+            Replication = (result.GetValue(Replication) ?? Env("REPLICATION")) is { } r ? ServerSettings.ParseReplication(r) : s.Replication,
+            Replicas = result.GetValue(Replicas) ?? EnvInt("REPLICAS") ?? s.Replicas,
         };
     }
 

@@ -49,6 +49,18 @@ public sealed record ServerSettings
 
     public bool IsClusterNode => Cluster || SeedNodes.Count > 0;
 
+    /// <summary>
+    /// How a cluster node keeps its partitions: <see cref="ReplicationMode.SharedJournal"/> (the default) or
+    /// <see cref="ReplicationMode.Raft"/>, where the seed nodes are the founding replicas of every partition.
+    /// </summary>
+    public ReplicationMode Replication { get; init; } = ReplicationMode.SharedJournal;
+
+    /// <summary>Raft mode: replicas per partition (odd); a cluster of fewer seed nodes has one replica per node.</summary>
+    public int Replicas { get; init; } = 3;
+
+    /// <summary>This node as the seed list names it (HOST:PORT of its remoting).</summary>
+    public string SelfEndpoint => $"{Host}:{Port}";
+
     /// <summary>Redis protocol (RESP) port; 0 picks a free one, <see cref="RespDisabled"/> (-1) turns RESP off.</summary>
     public int RespPort { get; init; } = 6379;
 
@@ -77,6 +89,8 @@ public sealed record ServerSettings
             SeedNodes = kv.GetStringList("seed-nodes", []).ToArray(),
             Roles = kv.GetStringList("roles", []).ToArray(),
             ProgressEvery = kv.GetTimeSpan("progress-every", defaults.ProgressEvery),
+            Replication = ParseReplication(kv.GetString("replication", "shared-journal")),
+            Replicas = kv.GetInt("replicas", defaults.Replicas),
         };
     }
 
@@ -86,6 +100,16 @@ public sealed record ServerSettings
         "fsync" => Durability.Fsync,
         _ => throw new ArgumentException($"durability must be 'process' or 'fsync', got '{text}'"),
     };
+
+    public static ReplicationMode ParseReplication(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "shared-journal" => ReplicationMode.SharedJournal,
+        "raft" => ReplicationMode.Raft,
+        _ => throw new ArgumentException($"replication must be 'raft' or 'shared-journal', got '{text}'"),
+    };
+
+    /// <summary>The option's spelling of <paramref name="mode"/>, as operators type it.</summary>
+    public static string NameOf(ReplicationMode mode) => mode == ReplicationMode.Raft ? "raft" : "shared-journal";
 
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line reason if a setting is out of range.</summary>
     public ServerSettings Validate()
@@ -107,6 +131,21 @@ public sealed record ServerSettings
         if (ProgressEvery <= TimeSpan.Zero) throw new ArgumentException($"progress-every must be positive, got {ProgressEvery}");
         if (MaxPendingRequests < 1) throw new ArgumentException($"max-pending-requests must be at least 1, got {MaxPendingRequests}");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("data-dir must not be empty");
+        if (Replicas < 1 || Replicas % 2 == 0) throw new ArgumentException($"replicas must be an odd number, at least 1, got {Replicas}");
+        if (Replication == ReplicationMode.Raft) ValidateRaft();
         return this;
+    }
+
+    // The seed list is the static membership (etcd's --initial-cluster): every node must compute the same groups.
+    private void ValidateRaft()
+    {
+        if (SeedNodes.Count == 0)
+            throw new ArgumentException("replication raft needs --seed-nodes: the seed nodes are the founding replicas of every partition");
+        if (!SeedNodes.Contains(SelfEndpoint, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"replication raft needs this node ({SelfEndpoint}, --host and --port) among --seed-nodes ({string.Join(",", SeedNodes)}): they are the replicas");
+        if (SeedNodes.Distinct(StringComparer.OrdinalIgnoreCase).Count() != SeedNodes.Count)
+            throw new ArgumentException($"replication raft needs distinct --seed-nodes, got {string.Join(",", SeedNodes)}");
+        if (Journal is { } journal && !journal.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException("replication raft keeps each node's log on its own disk: --journal must be sqlite:DIR or left out (SQLite in --data-dir)");
     }
 }

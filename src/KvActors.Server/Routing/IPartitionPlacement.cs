@@ -6,7 +6,7 @@ namespace KvActors.Server.Routing;
 
 /// <summary>
 /// Where a node's partitions run, decided once the partition layout is known: all of them here, under the front
-/// (<see cref="LocalPlacement"/>), or wherever a cluster puts them (a shard region today; the Raft leaders next).
+/// (<see cref="LocalPlacement"/>), or wherever a cluster puts them (a shard region on a shared journal, or Raft groups on the seed nodes).
 /// </summary>
 public interface IPartitionPlacement
 {

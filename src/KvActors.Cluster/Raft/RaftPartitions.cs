@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Actor;
+using KvActors.Protocol;
+using KvActors.Replication;
+using KvActors.Server.Routing;
+
+namespace KvActors.Cluster.Raft;
+
+/// <summary>
+/// Raft mode's routing: each request goes to its partition's leader, through the <see cref="ReplicationHost"/> of
+/// the leader's node. The leader of each partition is cached; a replica that does not lead answers
+/// <see cref="NotLeader"/> without applying anything, so the request is sent again to the leader it names, or,
+/// while no leader is known (an election), after a short pause to whichever replica knows one. Only answers that
+/// prove the request was not applied are retried: a request lost with its node (the node is found gone while the
+/// request waits, <see cref="NodeGone"/>) or not answered in time is answered "outcome unknown", as the
+/// shared-journal cluster answers a request lost with its node. Clients never see <see cref="NotLeader"/>.
+/// </summary>
+public sealed class RaftPartitions : IPartitions
+{
+    // Longer than any caller's own timeout: only bounds the life of a request whose reply never comes.
+    private static readonly TimeSpan AskLimit = TimeSpan.FromSeconds(60);
+
+    // How long a request waits for its partition to have a leader (an election takes 1-2 s) before it is refused.
+    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(10);
+
+    // A probe to a replica whose node may be gone: reads are harmless to send again elsewhere.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(400);
+
+    // Asked of a replica to learn who leads: a follower answers NotLeader at once, the leader answers the read.
+    private static readonly IKvQuery LeaderProbe = new Exists("kv-leader-probe");
+
+    private readonly ActorSystem _system;
+    private readonly IReadOnlyList<ReplicaGroup> _groups;
+    private readonly Address _self;
+    private readonly Address?[] _leaders;
+    private readonly ConcurrentDictionary<Address, ActorSelection> _hosts = new();
+    private readonly ConcurrentDictionary<Address, CancellationTokenSource> _inFlight = new();
+    private readonly ConcurrentDictionary<Address, bool> _gone = new();
+    private int _rotation;
+
+    /// <param name="system">This node's system.</param>
+    /// <param name="groups">Every partition's group, indexed by partition.</param>
+    public RaftPartitions(ActorSystem system, IReadOnlyList<ReplicaGroup> groups)
+    {
+        _system = system;
+        _groups = groups;
+        _self = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        // The first guess: this node's own replica if it has one (it knows who leads), else the group's first.
+        _leaders = groups.Select(g => g.ReplicaOn(_self) is not null ? _self : g.Replicas.OrderBy(r => r.Key).First().Value).ToArray();
+    }
+
+    /// <summary>The node each partition's leader is on, as last learned (null while unknown).</summary>
+    public Address? LeaderOf(int partition) => Volatile.Read(ref _leaders[partition]);
+
+    public void Tell(int partition, IKvRequest request, IActorRef sender) =>
+        AskAsync(partition, request, AskLimit).PipeTo(sender);
+
+    public async Task<IKvReply> AskAsync(int partition, IKvRequest request, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var leaderWait = timeout < LeaderWait ? timeout : LeaderWait;
+        var pause = FirstPause;
+        var redirects = 0;
+        while (true)
+        {
+            var leader = await LeaderAsync(partition, leaderWait - clock.Elapsed);
+            if (leader is null)
+                return new KvError(ErrorCode.Unavailable, $"partition {partition} has no leader reachable from this node after {leaderWait.TotalSeconds:0.#}s; not applied");
+
+            var left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero) return KvErrors.TimedOut($"the leader of partition {partition} did not answer", timeout);
+            var reply = await SendAsync(leader, partition, request, left);
+            switch (reply)
+            {
+                case null when request is IKvQuery:
+                    Forget(partition, leader);
+                    continue; // A read lost with its node: nothing to apply twice, ask the next leader.
+                case null:
+                    return KvErrors.LostInFlight($"the node leading partition {partition} ({leader}) was lost before answering");
+                case NoReply:
+                    return KvErrors.TimedOut($"the leader of partition {partition} did not answer", timeout);
+                case NotLeader notLeader:
+                    // Not applied: the replica refused before deciding anything. Follow its hint at once, unless hints
+                    // keep failing (replicas with stale views naming each other) or none came: wait for the election.
+                    if (!Learn(partition, leader, notLeader) || ++redirects > 2)
+                    {
+                        await Task.Delay(pause);
+                        pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+                    }
+
+                    if (clock.Elapsed >= leaderWait)
+                        return new KvError(ErrorCode.Unavailable, $"partition {partition} elected no leader within {leaderWait.TotalSeconds:0.#}s; not applied");
+                    continue;
+                default:
+                    return reply;
+            }
+        }
+    }
+
+    /// <summary>A node was found gone: its replicas lead nothing as far as this node can tell, and requests waiting
+    /// on it are answered now (reads are sent on to the next leader).</summary>
+    public void NodeGone(Address node)
+    {
+        if (node == _self) return;
+        _gone[node] = true;
+        for (var p = 0; p < _leaders.Length; p++) Forget(p, node);
+        if (_inFlight.TryRemove(node, out var waiting))
+        {
+            waiting.Cancel();
+            waiting.Dispose();
+        }
+    }
+
+    /// <summary>A node is a reachable member again (a restarted process, a healed link).</summary>
+    public void NodeBack(Address node) => _gone.TryRemove(node, out _);
+
+    private bool IsGone(Address node) => _gone.ContainsKey(node);
+
+    private void Forget(int partition, Address node) => Interlocked.CompareExchange(ref _leaders[partition], null, node);
+
+    // Whether the reply named a leader to try next.
+    private bool Learn(int partition, Address asked, NotLeader notLeader)
+    {
+        var named = notLeader.LeaderNode is { } text ? Address.Parse(text) : null;
+        if (named is null || named == asked || IsGone(named))
+        {
+            Forget(partition, asked);
+            return false;
+        }
+
+        Volatile.Write(ref _leaders[partition], named);
+        return true;
+    }
+
+    // The cached leader, or one learned by probing the replicas in turn, retried with pauses until the time is up.
+    private async Task<Address?> LeaderAsync(int partition, TimeSpan within)
+    {
+        if (LeaderOf(partition) is { } cached && !IsGone(cached)) return cached;
+        var clock = Stopwatch.StartNew();
+        var pause = FirstPause;
+        var group = _groups[partition];
+        while (clock.Elapsed < within)
+        {
+            var start = Interlocked.Increment(ref _rotation);
+            var candidates = group.Replicas.Values.Where(n => !IsGone(n)).ToArray();
+            for (var i = 0; i < candidates.Length && clock.Elapsed < within; i++)
+            {
+                var candidate = candidates[(start + i) % candidates.Length];
+                var left = within - clock.Elapsed;
+                var reply = await SendAsync(candidate, partition, LeaderProbe, left < ProbeTimeout ? left : ProbeTimeout);
+                switch (reply)
+                {
+                    case null or NoReply:
+                        continue;
+                    case NotLeader notLeader:
+                        if (Learn(partition, candidate, notLeader)) return LeaderOf(partition);
+                        continue;
+                    case KvError { Code: ErrorCode.Unavailable }:
+                        continue; // No replica runs there yet (the node is starting).
+                    default:
+                        Volatile.Write(ref _leaders[partition], candidate);
+                        return candidate;
+                }
+            }
+
+            if (LeaderOf(partition) is { } learned && !IsGone(learned)) return learned;
+            await Task.Delay(pause);
+            pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+        }
+
+        return null;
+    }
+
+    // The reply; null if the node was found gone first, NoReply if none came in time.
+    private async Task<IKvReply?> SendAsync(Address node, int partition, IKvRequest request, TimeSpan timeout)
+    {
+        if (IsGone(node)) return null;
+        var gone = _inFlight.GetOrAdd(node, _ => new CancellationTokenSource());
+        CancellationToken token;
+        try
+        {
+            token = gone.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+
+        // Gone between the first check and taking the token: that token may never be cancelled.
+        if (IsGone(node)) return null;
+        try
+        {
+            return await HostOn(node).Ask<IKvReply>(new PartitionEnvelope(partition, request), timeout, token);
+        }
+        catch (AskTimeoutException)
+        {
+            return NoReply.Instance;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private ActorSelection HostOn(Address node) =>
+        _hosts.GetOrAdd(node, n => _system.ActorSelection(new RootActorPath(n) / "user" / ReplicationHost.Name));
+
+    // No reply in time: not a protocol reply, never leaves this class.
+    private sealed class NoReply : IKvReply
+    {
+        public static readonly NoReply Instance = new();
+    }
+}

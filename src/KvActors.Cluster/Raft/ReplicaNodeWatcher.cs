@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace KvActors.Cluster.Raft;
+
+/// <summary>
+/// Tells <see cref="RaftPartitions"/> which replica nodes are gone, from this node's view of the cluster: a node is
+/// gone once it is unreachable, downed, exiting or removed, and back once a member at its address is reachable and
+/// joining or up again (a restarted process is a new incarnation at the same address). A node the membership has not
+/// mentioned yet (the cluster is still forming) is assumed alive: Raft traffic does not depend on membership, so
+/// its replicas may well lead.
+/// </summary>
+internal sealed class ReplicaNodeWatcher : ReceiveActor
+{
+    private readonly RaftPartitions _partitions;
+
+    // The latest incarnation seen at each address, and whether it serves.
+    private readonly Dictionary<Address, (UniqueAddress Incarnation, bool Alive)> _nodes = [];
+
+    public ReplicaNodeWatcher(RaftPartitions partitions)
+    {
+        _partitions = partitions;
+        Receive<ClusterEvent.IMemberEvent>(e => Seen(e.Member, e is ClusterEvent.MemberJoined or ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp));
+        Receive<ClusterEvent.UnreachableMember>(e => Seen(e.Member, alive: false));
+        Receive<ClusterEvent.ReachableMember>(e => Seen(e.Member, alive: e.Member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving));
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
+    }
+
+    public static Props Props(RaftPartitions partitions) => Akka.Actor.Props.Create(() => new ReplicaNodeWatcher(partitions));
+
+    protected override void PreStart() =>
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    private void Seen(Member member, bool alive)
+    {
+        var address = member.Address;
+        if (_nodes.TryGetValue(address, out var known) && !known.Incarnation.Equals(member.UniqueAddress))
+        {
+            // News of an older incarnation changes nothing; a newer one counts only once it joins.
+            if (!alive || member.UniqueAddress.Uid == known.Incarnation.Uid) return;
+        }
+
+        _nodes[address] = (member.UniqueAddress, alive);
+        if (alive) _partitions.NodeBack(address);
+        else _partitions.NodeGone(address);
+    }
+}
