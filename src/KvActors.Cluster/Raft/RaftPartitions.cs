@@ -11,10 +11,12 @@ namespace KvActors.Cluster.Raft;
 /// Raft mode's routing: each request goes to its partition's leader, through the <see cref="ReplicationHost"/> of
 /// the leader's node. The leader of each partition is cached; a replica that does not lead answers
 /// <see cref="NotLeader"/> without applying anything, so the request is sent again to the leader it names, or,
-/// while no leader is known (an election), after a short pause to whichever replica knows one. Only answers that
-/// prove the request was not applied are retried: a request lost with its node (the node is found gone while the
-/// request waits, <see cref="NodeGone"/>) or not answered in time is answered "outcome unknown", as the
-/// shared-journal cluster answers a request lost with its node. Clients never see <see cref="NotLeader"/>.
+/// while no leader is known (an election), after a short pause to whichever replica knows one. This node's own
+/// replicas also report every leader they see (<see cref="LeaderChanged"/>), so the cache follows elections without
+/// waiting for cluster membership. Only answers that prove the request was not applied are retried: a write lost
+/// with its node (the node is found gone, or its partition elects another leader, while the request waits) or not
+/// answered within <see cref="LeaderPatience"/> is answered "outcome unknown", as the shared-journal cluster answers a
+/// request lost with its node; a read is sent on to the next leader. Clients never see <see cref="NotLeader"/>.
 /// </summary>
 public sealed class RaftPartitions : IPartitions
 {
@@ -23,6 +25,11 @@ public sealed class RaftPartitions : IPartitions
 
     // How long a request waits for its partition to have a leader (an election takes 1-2 s) before it is refused.
     private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(10);
+
+    // How long a request waits on the node it believes leads before that node is no longer believed: longer than an
+    // election and a commit under load, so a slow leader is rarely doubted; bounds the wait on a leader that died
+    // while nothing told this node (no replica of the partition here, no cluster membership yet).
+    private static readonly TimeSpan LeaderPatience = TimeSpan.FromSeconds(5);
 
     // A probe to a replica whose node may be gone: reads are harmless to send again elsewhere.
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -36,8 +43,11 @@ public sealed class RaftPartitions : IPartitions
     private readonly IReadOnlyList<ReplicaGroup> _groups;
     private readonly Address _self;
     private readonly Address?[] _leaders;
+    private readonly ulong[] _leaderTerms;
     private readonly ConcurrentDictionary<Address, ActorSelection> _hosts = new();
-    private readonly ConcurrentDictionary<Address, CancellationTokenSource> _inFlight = new();
+
+    // Cancelled when requests waiting on that node for that partition can no longer be answered by it.
+    private readonly ConcurrentDictionary<(Address Node, int Partition), CancellationTokenSource> _inFlight = new();
     private readonly ConcurrentDictionary<Address, bool> _gone = new();
     private int _rotation;
 
@@ -50,6 +60,7 @@ public sealed class RaftPartitions : IPartitions
         _self = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         // The first guess: this node's own replica if it has one (it knows who leads), else the group's first.
         _leaders = groups.Select(g => g.ReplicaOn(_self) is not null ? _self : g.Replicas.OrderBy(r => r.Key).First().Value).ToArray();
+        _leaderTerms = new ulong[groups.Count];
     }
 
     /// <summary>The node each partition's leader is on, as last learned (null while unknown).</summary>
@@ -72,16 +83,17 @@ public sealed class RaftPartitions : IPartitions
 
             var left = timeout - clock.Elapsed;
             if (left <= TimeSpan.Zero) return KvErrors.TimedOut($"the leader of partition {partition} did not answer", timeout);
-            var reply = await SendAsync(leader, partition, request, left);
+            var reply = await SendAsync(leader, partition, request, left < LeaderPatience ? left : LeaderPatience);
             switch (reply)
             {
-                case null when request is IKvQuery:
+                case null or NoReply when request is IKvQuery:
                     Forget(partition, leader);
-                    continue; // A read lost with its node: nothing to apply twice, ask the next leader.
+                    continue; // A read lost with its leader: nothing to apply twice, ask the next leader.
                 case null:
-                    return KvErrors.LostInFlight($"the node leading partition {partition} ({leader}) was lost before answering");
+                    return KvErrors.LostInFlight($"partition {partition}'s leader on {leader} was lost or replaced before answering");
                 case NoReply:
-                    return KvErrors.TimedOut($"the leader of partition {partition} did not answer", timeout);
+                    if (left > LeaderPatience) Forget(partition, leader); // Silent past patience: find the leader afresh.
+                    return KvErrors.TimedOut($"the leader of partition {partition} did not answer", clock.Elapsed);
                 case NotLeader notLeader:
                     // Not applied: the replica refused before deciding anything. Follow its hint at once, unless hints
                     // keep failing (replicas with stale views naming each other) or none came: wait for the election.
@@ -106,12 +118,29 @@ public sealed class RaftPartitions : IPartitions
     {
         if (node == _self) return;
         _gone[node] = true;
-        for (var p = 0; p < _leaders.Length; p++) Forget(p, node);
-        if (_inFlight.TryRemove(node, out var waiting))
+        for (var p = 0; p < _leaders.Length; p++)
         {
-            waiting.Cancel();
-            waiting.Dispose();
+            Forget(p, node);
+            Abandon(node, p);
         }
+    }
+
+    /// <summary>A replica on this node saw <paramref name="partition"/>'s leader change: route there (or probe, while
+    /// none is known). Requests waiting on the former leader are answered now: a write there may or may not commit
+    /// under the new leader, so its outcome is unknown; a read goes on to the new leader. Older terms' news is
+    /// ignored, and so is "no leader" in the term of a known one.</summary>
+    public void LeaderChanged(int partition, ulong term, Address? leader)
+    {
+        Address? former;
+        lock (_leaderTerms)
+        {
+            // A replica that knows no leader in a term another replica reported a leader for has just not heard yet.
+            if (term < _leaderTerms[partition] || (term == _leaderTerms[partition] && leader is null)) return;
+            _leaderTerms[partition] = term;
+            former = Interlocked.Exchange(ref _leaders[partition], leader);
+        }
+
+        if (former is not null && former != leader) Abandon(former, partition);
     }
 
     /// <summary>A node is a reachable member again (a restarted process, a healed link).</summary>
@@ -120,6 +149,13 @@ public sealed class RaftPartitions : IPartitions
     private bool IsGone(Address node) => _gone.ContainsKey(node);
 
     private void Forget(int partition, Address node) => Interlocked.CompareExchange(ref _leaders[partition], null, node);
+
+    private void Abandon(Address node, int partition)
+    {
+        if (!_inFlight.TryRemove((node, partition), out var waiting)) return;
+        waiting.Cancel();
+        waiting.Dispose();
+    }
 
     // Whether the reply named a leader to try next.
     private bool Learn(int partition, Address asked, NotLeader notLeader)
@@ -174,11 +210,11 @@ public sealed class RaftPartitions : IPartitions
         return null;
     }
 
-    // The reply; null if the node was found gone first, NoReply if none came in time.
+    // The reply; null if the node was found gone (or no longer leads) first, NoReply if none came in time.
     private async Task<IKvReply?> SendAsync(Address node, int partition, IKvRequest request, TimeSpan timeout)
     {
         if (IsGone(node)) return null;
-        var gone = _inFlight.GetOrAdd(node, _ => new CancellationTokenSource());
+        var gone = _inFlight.GetOrAdd((node, partition), _ => new CancellationTokenSource());
         CancellationToken token;
         try
         {

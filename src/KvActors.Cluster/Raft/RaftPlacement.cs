@@ -20,10 +20,11 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
     public PlacedPartitions Place(ActorSystem system, StoreSettings store, PartitionMap map)
     {
         var groups = GroupsFor(settings, map.Count);
+        var partitions = new RaftPartitions(system, groups);
+        // Before the replicas, so it hears their first leaders (news it misses only costs a probe).
+        system.ActorOf(RoutingWatcher.Props(partitions), "routing-watcher");
         var replication = new ReplicationSettings { Limits = store.Limits }.WithConfig(system.Settings.Config);
         system.ActorOf(ReplicationHost.Props(replication, groups), ReplicationHost.Name);
-        var partitions = new RaftPartitions(system, groups);
-        system.ActorOf(ReplicaNodeWatcher.Props(partitions), "replica-node-watcher");
         // A killed node is downed at once, so requests waiting on its leaders are answered without their timeout.
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");

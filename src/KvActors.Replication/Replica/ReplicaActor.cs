@@ -77,6 +77,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private bool _leading;
     private ulong _leaderTerm;
+
+    // The leader as last published (LeaderChanged), so only changes are published.
+    private (ulong Term, ulong Lead) _published;
     private ulong _decideFrom;
     private ulong _lastProposedIndex;
 
@@ -395,6 +398,12 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private void ObserveLeadership()
     {
+        if (_published != (_node.Term, _node.Lead))
+        {
+            _published = (_node.Term, _node.Lead);
+            Context.System.EventStream.Publish(new LeaderChanged(Partition, _node.Term, _node.Lead == 0 ? null : _group.NodeOf(_node.Lead)));
+        }
+
         var leading = _node.Role == RaftRole.Leader;
         if (_leading && (!leading || _node.Term != _leaderTerm))
         {

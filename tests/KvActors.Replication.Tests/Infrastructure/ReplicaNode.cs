@@ -32,13 +32,14 @@ public sealed class ReplicaNode : IAsyncDisposable
 
     public IActorRef Host { get; private set; } = ActorRefs.Nobody;
 
-    /// <summary>Starts the ActorSystem; <paramref name="port"/> 0 picks a free one.</summary>
-    public static ReplicaNode Start(string dataDirectory, int port)
+    /// <summary>Starts the ActorSystem; <paramref name="port"/> 0 picks a free one. <paramref name="overrides"/> go
+    /// before everything else.</summary>
+    public static ReplicaNode Start(string dataDirectory, int port, Config? overrides = null)
     {
         var storage = new SqliteStorage(dataDirectory, Durability.Process);
         storage.Prepare();
-        var config = RemotingConfig.Transport("127.0.0.1", port, ProtocolLimits.DefaultMaxValueBytes, ProtocolLimits.DefaultMaxValueBytes)
-            .WithFallback(storage.ToConfig())
+        var config = (overrides ?? Config.Empty).WithFallback(RemotingConfig.Transport("127.0.0.1", port, ProtocolLimits.DefaultMaxValueBytes, ProtocolLimits.DefaultMaxValueBytes)
+            .WithFallback(storage.ToConfig()))
             .WithFallback(TestConfig)
             .WithFallback(ShippedConfig)
             .WithFallback(ReplicationConfig.Default)

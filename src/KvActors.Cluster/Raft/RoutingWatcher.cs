@@ -1,38 +1,48 @@
 using Akka.Actor;
 using Akka.Cluster;
+using KvActors.Replication;
 
 namespace KvActors.Cluster.Raft;
 
 /// <summary>
-/// Tells <see cref="RaftPartitions"/> which replica nodes are gone, from this node's view of the cluster: a node is
+/// Keeps <see cref="RaftPartitions"/> informed. Leaders: every <see cref="LeaderChanged"/> this node's replicas
+/// publish. Nodes: which replica nodes are gone, from this node's view of the cluster: a node is
 /// gone once it is unreachable, downed, exiting or removed, and back once a member at its address is reachable and
 /// joining or up again (a restarted process is a new incarnation at the same address). A node the membership has not
 /// mentioned yet (the cluster is still forming) is assumed alive: Raft traffic does not depend on membership, so
 /// its replicas may well lead.
 /// </summary>
-internal sealed class ReplicaNodeWatcher : ReceiveActor
+public sealed class RoutingWatcher : ReceiveActor
 {
     private readonly RaftPartitions _partitions;
 
     // The latest incarnation seen at each address, and whether it serves.
     private readonly Dictionary<Address, (UniqueAddress Incarnation, bool Alive)> _nodes = [];
 
-    public ReplicaNodeWatcher(RaftPartitions partitions)
+    public RoutingWatcher(RaftPartitions partitions)
     {
         _partitions = partitions;
         Receive<ClusterEvent.IMemberEvent>(e => Seen(e.Member, e is ClusterEvent.MemberJoined or ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp));
         Receive<ClusterEvent.UnreachableMember>(e => Seen(e.Member, alive: false));
         Receive<ClusterEvent.ReachableMember>(e => Seen(e.Member, alive: e.Member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving));
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<LeaderChanged>(e => _partitions.LeaderChanged(e.Partition, e.Term, e.Leader));
     }
 
-    public static Props Props(RaftPartitions partitions) => Akka.Actor.Props.Create(() => new ReplicaNodeWatcher(partitions));
+    public static Props Props(RaftPartitions partitions) => Akka.Actor.Props.Create(() => new RoutingWatcher(partitions));
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(LeaderChanged));
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+    }
 
-    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
 
     private void Seen(Member member, bool alive)
     {
