@@ -39,8 +39,14 @@ public static class ClusterBootstrap
                 """)
             .WithFallback(baseConfig)
             .WithFallback(ClusterConfig.Default);
-        // Raft traffic's serializer and remoting settings (src/KvActors.Replication/reference.conf).
-        return settings.Replication == ReplicationMode.Raft ? config.WithFallback(ReplicationConfig.Default) : config;
+        if (settings.Replication != ReplicationMode.Raft) return config;
+        // Raft decides leadership itself, so nothing here needs an unreachable node removed, and removing one would
+        // quarantine it: a node paused past the resolver's patience (a GC pause, a stalled VM) could then never talk
+        // to its peers again and would exit. Without a downing provider it is simply unreachable until it answers
+        // again; a dead process is still downed at once (DeadProcessDetector), so its restart can rejoin.
+        return ConfigurationFactory.ParseString("akka.cluster.downing-provider-class = \"\"")
+            .WithFallback(config)
+            .WithFallback(ReplicationConfig.Default); // Raft traffic's serializer and remoting settings.
     }
 
     /// <summary>Where a cluster node's partitions run: shard entities on a shared journal, or Raft groups.</summary>

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using KvActors.Client;
-using KvActors.Server.Partitioning;
 using KvActors.Tests.Crash;
 using KvActors.Tests.Infrastructure;
 using KvActors.Tests.Linearizability;
 using Xunit;
 using Xunit.Abstractions;
+using static KvActors.Tests.EndToEnd.RaftTestCluster;
 
 namespace KvActors.Tests.EndToEnd;
 
@@ -20,35 +19,27 @@ namespace KvActors.Tests.EndToEnd;
 /// keys must be linearizable.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed partial class RaftClusterSpec(ITestOutputHelper output)
+public sealed class RaftClusterSpec(ITestOutputHelper output)
 {
-    private const int Partitions = 8;
     private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5"];
-    private static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(5), LogLevel = "OFF", MembershipRefresh = TimeSpan.Zero };
-
-    // A key on every partition: a round of writes to them all shows every group takes writes.
-    private static readonly string[] ProbeKeys = Enumerable.Range(0, 1000).Select(i => $"probe{i}")
-        .GroupBy(new PartitionMap(Partitions).PartitionOf).OrderBy(g => g.Key).Select(g => g.First()).ToArray();
 
     [Fact]
     public async Task Raft_cluster_should_keep_every_acknowledged_write_when_the_busiest_leader_is_killed_and_after_a_full_restart()
     {
-        Assert.Equal(Partitions, ProbeKeys.Length);
-        var directories = Enumerable.Range(0, 3).Select(i => new TempDirectory($"kvactors-raft-{i}")).ToArray();
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Find()).ToArray();
-        var seeds = string.Join(",", ports.Select(p => $"127.0.0.1:{p}"));
-        var hosts = Enumerable.Range(0, 3).Select(StartNode).ToArray();
+        Assert.Equal(RaftTestCluster.Partitions, ProbeKeys.Length);
+        using var cluster = RaftTestCluster.Start();
+        var hosts = cluster.Hosts;
         var ledger = new WriteLedger();
         var history = new KvHistory();
         var random = new Random(20261205);
         try
         {
-            await Task.WhenAll(hosts.Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
+            await cluster.WaitUntilServingAsync();
             var clients = new List<KvClient>();
             foreach (var host in hosts) clients.Add(await KvClient.ConnectAsync(host.Endpoint, ClientOptions));
             foreach (var client in clients) await WritableAsync(client, TimeSpan.FromSeconds(60));
 
-            var victim = BusiestLeader(hosts, out var led);
+            var victim = cluster.BusiestLeader(out var led);
             var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToArray();
             using var stop = new CancellationTokenSource();
             var connections = new List<RawRespClient>();
@@ -129,10 +120,10 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
             foreach (var client in clients) await client.DisposeAsync();
 
             // All three down at once (kill -9), then up again from their directories.
-            foreach (var host in hosts) host.Dispose();
+            foreach (var host in hosts) host.Kill();
             history.ServerDied();
-            hosts = Enumerable.Range(0, 3).Select(StartNode).ToArray();
-            await Task.WhenAll(hosts.Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
+            for (var node = 0; node < RaftTestCluster.Nodes; node++) cluster.Restart(node);
+            await cluster.WaitUntilServingAsync();
             for (var node = 0; node < 3; node++)
             {
                 await using var client = await KvClient.ConnectAsync(hosts[node].Endpoint, ClientOptions);
@@ -147,17 +138,9 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
         }
         catch
         {
-            for (var i = 0; i < hosts.Length; i++) output.WriteLine($"--- node {i} ---\n{hosts[i].Output}");
+            output.WriteLine(cluster.Outputs());
             throw;
         }
-        finally
-        {
-            foreach (var host in hosts) host.Dispose();
-            foreach (var directory in directories) directory.Dispose();
-        }
-
-        HostProcess StartNode(int node) => HostProcess.Start("--port", $"{ports[node]}", "--data-dir", directories[node].Path,
-            "--partitions", $"{Partitions}", "--seed-nodes", seeds, "--replication", "raft", "--log-level", "info");
     }
 
     [Fact]
@@ -179,56 +162,4 @@ public sealed partial class RaftClusterSpec(ITestOutputHelper output)
         Assert.Equal(1, await even.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("kv-server: replicas must be an odd number, at least 1, got 2", even.Output.Trim());
     }
-
-    // Every acknowledged write, read back through one node; a scan spans every partition, so it is retried whole
-    // while a group may still be electing.
-    private static async Task VerifyAsync(KvClient client, WriteLedger ledger, string through)
-    {
-        var stored = new Dictionary<string, (string Value, long Revision)>(StringComparer.Ordinal);
-        await Eventually.AssertAsync(async () =>
-        {
-            stored.Clear();
-            await foreach (var entry in client.ScanAsync())
-            {
-                if (entry.Key.StartsWith('o') || entry.Key.StartsWith("cw", StringComparison.Ordinal))
-                    stored[entry.Key] = (System.Text.Encoding.UTF8.GetString(entry.Value), entry.Revision);
-            }
-        }, TimeSpan.FromSeconds(60));
-        var check = ledger.Verify(stored);
-        Assert.True(check.Problems.Count == 0, $"through {through}:\n{string.Join("\n", check.Problems)}");
-    }
-
-    // The node whose replicas lead the most partitions now, from the leadership lines the nodes log.
-    private static int BusiestLeader(HostProcess[] hosts, out int[] partitions)
-    {
-        var latest = new Dictionary<int, (long Term, int Node)>();
-        for (var node = 0; node < hosts.Length; node++)
-        {
-            foreach (Match m in LeadsLine().Matches(hosts[node].Output))
-            {
-                var partition = int.Parse(m.Groups["partition"].Value);
-                var term = long.Parse(m.Groups["term"].Value);
-                if (!latest.TryGetValue(partition, out var seen) || seen.Term < term) latest[partition] = (term, node);
-            }
-        }
-
-        var busiest = latest.GroupBy(l => l.Value.Node).OrderByDescending(g => g.Count()).First();
-        partitions = busiest.Select(l => l.Key).Order().ToArray();
-        return busiest.Key;
-    }
-
-    // Until one round of writes to a key on every partition succeeds through the client's node; returns that round's time.
-    private static async Task<TimeSpan> WritableAsync(KvClient client, TimeSpan within)
-    {
-        var round = Stopwatch.StartNew();
-        await Eventually.AssertAsync(async () =>
-        {
-            round.Restart();
-            foreach (var key in ProbeKeys) await client.SetAsync(key, "x", timeout: TimeSpan.FromSeconds(2));
-        }, within, TimeSpan.FromMilliseconds(50));
-        return round.Elapsed;
-    }
-
-    [GeneratedRegex(@"Replica \d+ of partition (?<partition>\d+) leads in term (?<term>\d+)")]
-    private static partial Regex LeadsLine();
 }
