@@ -20,6 +20,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     public const string Name = "replication";
 
     private static readonly TimeSpan RestartAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HandOffAskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ReplicationSettings _settings;
     private readonly Dictionary<int, ReplicaGroup> _groups;
@@ -61,6 +62,12 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         {
             if (_replicas.TryGetValue(get.Partition, out var replica)) replica.Forward(get);
             else Sender.Tell(new Status.Failure(new InvalidOperationException($"no replica of partition {get.Partition} on {_self}")));
+        });
+        Receive<HandOffLeadership>(handOff =>
+        {
+            var asks = _started.Select(r => r.Ask<bool>(handOff, HandOffAskTimeout)).ToArray();
+            Task.WhenAll(asks).ContinueWith(t => new LeadersRemaining(t.IsCompletedSuccessfully ? t.Result.Count(leading => leading) : asks.Length))
+                .PipeTo(Sender);
         });
         Receive<Terminated>(terminated =>
         {

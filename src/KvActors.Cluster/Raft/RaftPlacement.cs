@@ -1,4 +1,6 @@
+using Akka;
 using Akka.Actor;
+using Akka.Event;
 using KvActors.Protocol;
 using KvActors.Replication;
 using KvActors.Server;
@@ -17,6 +19,9 @@ namespace KvActors.Cluster.Raft;
 /// </summary>
 public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
 {
+    private static readonly TimeSpan HandOffLimit = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan HandOffPoll = TimeSpan.FromMilliseconds(50);
+
     public PlacedPartitions Place(ActorSystem system, StoreSettings store, PartitionMap map)
     {
         var groups = GroupsFor(settings, map.Count);
@@ -24,7 +29,11 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
         // Before the replicas, so it hears their first leaders (news it misses only costs a probe).
         system.ActorOf(RoutingWatcher.Props(partitions), "routing-watcher");
         var replication = new ReplicationSettings { Limits = store.Limits }.WithConfig(system.Settings.Config);
-        system.ActorOf(ReplicationHost.Props(replication, groups), ReplicationHost.Name);
+        var host = system.ActorOf(ReplicationHost.Props(replication, groups), ReplicationHost.Name);
+        // First thing on a graceful stop (SIGTERM, kv cluster leave): hand this node's leaderships to followers, so
+        // clients see a leader change instead of an election timeout.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "raft-hand-off-leadership",
+            () => HandOffLeadershipAsync(system, host));
         // A killed node is downed at once, so requests waiting on its leaders are answered without their timeout.
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
@@ -35,6 +44,33 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
         var membership = system.ActorOf(MembershipActor.Props(replicas), "membership");
         // The node serves (forwarding to leaders) once its front is up, as a shared-journal cluster node does.
         return new PlacedPartitions(_ => partitions, HostedHere: 0, membership);
+    }
+
+    // Asks until no replica here leads, for at most HandOffLimit (below the phase's 5 s timeout): a group whose
+    // followers are all gone keeps its leader here and elects one after this node stops.
+    private static async Task<Done> HandOffLeadershipAsync(ActorSystem system, IActorRef host)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var remaining = -1;
+        while (clock.Elapsed < HandOffLimit)
+        {
+            try
+            {
+                remaining = (await host.Ask<LeadersRemaining>(HandOffLeadership.Instance, TimeSpan.FromSeconds(2))).Count;
+            }
+            catch (AskTimeoutException)
+            {
+                continue;
+            }
+
+            if (remaining == 0) break;
+            await Task.Delay(HandOffPoll);
+        }
+
+        system.Log.Info(remaining == 0
+            ? $"Handed every leadership on this node to other replicas in {clock.Elapsed.TotalSeconds:0.00}s"
+            : $"Stopping while {remaining} replicas here still lead; their groups elect new leaders after this node stops");
+        return Done.Instance;
     }
 
     /// <summary>The groups every node of the cluster computes alike from the seed list.</summary>

@@ -114,6 +114,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
             if (!_writing) HandleReady();
         });
         Command<GetReplicaState>(_ => Sender.Tell(State()));
+        Command<HandOffLeadership>(_ => Sender.Tell(HandOff()));
         Command<ReadLocal>(read => Sender.Tell(_machine.Query(read.Query, Now)));
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(failure =>
@@ -439,6 +440,25 @@ public sealed class ReplicaActor : ReceivePersistentActor
         foreach (var caller in lost) caller.Tell(ReplicaErrors.LeadershipLost(Partition));
         var notLeader = NotLeaderReply();
         foreach (var caller in notApplied) caller.Tell(notLeader);
+    }
+
+    // Whether this replica still leads after starting (or continuing) a transfer to its most up-to-date follower.
+    private bool HandOff()
+    {
+        if (!_leading) return false;
+        var target = _node.Status().Progress
+            .Where(p => p.Key != _id && !p.Value.IsLearner)
+            .OrderByDescending(p => p.Value.RecentActive)
+            .ThenByDescending(p => p.Value.Match)
+            .Select(p => p.Key)
+            .FirstOrDefault();
+        if (target != 0)
+        {
+            _node.TransferLeadership(target);
+            AfterInput();
+        }
+
+        return true;
     }
 
     private NotLeader NotLeaderReply()
