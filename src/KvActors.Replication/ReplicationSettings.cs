@@ -18,6 +18,9 @@ public sealed record ReplicationSettings
 
     public StoreLimits Limits { get; init; } = new();
 
+    /// <summary>The node's data directory, as stats report it.</summary>
+    public string DataDirectory { get; init; } = "";
+
     /// <summary>Entry bytes per append message (one entry always goes), so that an append plus one maximal entry
     /// fits the remoting frame sized by <see cref="ProtocolLimits.RemotingFrameBytes"/>.</summary>
     public long MaxAppendBytes { get; init; } = 256 * 1024;

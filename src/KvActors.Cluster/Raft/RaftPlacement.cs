@@ -28,7 +28,7 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
         var partitions = new RaftPartitions(system, groups);
         // Before the replicas, so it hears their first leaders (news it misses only costs a probe).
         system.ActorOf(RoutingWatcher.Props(partitions), "routing-watcher");
-        var replication = new ReplicationSettings { Limits = store.Limits }.WithConfig(system.Settings.Config);
+        var replication = new ReplicationSettings { Limits = store.Limits, DataDirectory = settings.DataDirectory }.WithConfig(system.Settings.Config);
         var host = system.ActorOf(ReplicationHost.Props(replication, groups), ReplicationHost.Name);
         // First thing on a graceful stop (SIGTERM, kv cluster leave): hand this node's leaderships to followers, so
         // clients see a leader change instead of an election timeout.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -6,6 +7,7 @@ using KvActors.Protocol;
 using KvActors.Raft;
 using KvActors.Replication.Transport;
 using KvActors.Server.Commit;
+using KvActors.Server.Partition;
 using KvActors.Server.State;
 using RaftSnapshotMetadata = KvActors.Raft.SnapshotMetadata;
 
@@ -83,6 +85,12 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private ulong _decideFrom;
     private ulong _lastProposedIndex;
 
+    // For stats: when this replica started and how long it took to recover.
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
+    private PartitionRecovery? _recovery;
+    private readonly BackupSessions _backups;
+
     public ReplicaActor(ReplicationSettings settings, ReplicaGroup group, ulong id, IActorRef host)
     {
         _settings = settings;
@@ -92,6 +100,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _storage = new ReplicaStorage(group.Founders);
         _machine = new KvStateMachine(settings.Limits);
         _codec = new StateCodec(Context.System);
+        _backups = new BackupSessions(group.Partition, settings.Limits.ScanPageBytes);
         PersistenceId = PersistenceIdOf(group.Partition, id);
 
         Recover<SnapshotOffer>(offer =>
@@ -105,6 +114,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<Message>(OnRaftMessage);
         Command<RaftTick>(_ =>
         {
+            _backups.DropIdle(Now);
             _node.Tick();
             AfterInput();
         });
@@ -170,6 +180,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
             PreVote = true,
             RandomSeed = Random.Shared.Next(),
         });
+        _recovery = new PartitionRecovery(Partition, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _startedAt,
+            Stopwatch.GetElapsedTime(_startedTimestamp));
         _log.Info("Replica {0} of partition {1} recovered: snapshot at {2}, log up to {3}, term {4}, committed {5}",
             _id, Partition, _snapshotIndex, _recoveredLastIndex, _hardState.Term, _hardState.Commit);
         _host.Tell(new ReplicaStarted(Partition));
@@ -325,7 +337,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
             }
         }
 
-        foreach (var read in _reads.TakeReady(_applied)) read.Caller.Tell(read.Decided ?? _machine.Query(read.Query!, Now));
+        foreach (var read in _reads.TakeReady(_applied)) read.Caller.Tell(read.Decided ?? Answer(read.Query!));
         DecideWaitingWrites();
     }
 
@@ -441,6 +453,19 @@ public sealed class ReplicaActor : ReceivePersistentActor
         var notLeader = NotLeaderReply();
         foreach (var caller in notApplied) caller.Tell(notLeader);
     }
+
+    // A linearizable read's answer, once the leader's ReadIndex round confirmed it still leads.
+    private IKvReply Answer(IKvQuery query) => query switch
+    {
+        GetStats => new StoreStats(_machine.Count, _machine.Revision, LastSequenceNr, _snapshotSequenceNr, _settings.DataDirectory,
+            DateTimeOffset.UtcNow - _startedAt)
+        {
+            Node = _recovery!.Node,
+            Recoveries = [_recovery],
+        },
+        ReadBackup backup => _backups.Read(backup, _machine.ToSnapshot, Now),
+        _ => _machine.Query(query, Now),
+    };
 
     // Whether this replica still leads after starting (or continuing) a transfer to its most up-to-date follower.
     private bool HandOff()

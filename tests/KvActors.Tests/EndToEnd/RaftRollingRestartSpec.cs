@@ -15,7 +15,8 @@ namespace KvActors.Tests.EndToEnd;
 /// hands its leaderships to followers first) and started again on its directory, while a writer per node keeps
 /// writing, moving to the next node when its own goes away. Clients may see a connection drop with their node
 /// (the write in flight is of unknown outcome) and errors that say a write's outcome is unknown, never a write
-/// refused as not applied; every acknowledged write must be readable through every node at the end.
+/// refused as not applied; every acknowledged write must be readable through every node at the end, and stats and a
+/// backup must cover every partition.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class RaftRollingRestartSpec(ITestOutputHelper output)
@@ -70,6 +71,18 @@ public sealed class RaftRollingRestartSpec(ITestOutputHelper output)
             {
                 await using var client = await KvClient.ConnectAsync(hosts[node].Endpoint, ClientOptions);
                 await VerifyAsync(client, ledger, $"node {node}");
+            }
+
+            // Stats and backups span every partition's leader, wherever it is.
+            await using (var client = await KvClient.ConnectAsync(hosts[0].Endpoint, ClientOptions))
+            {
+                var stats = await client.GetStatsAsync();
+                Assert.Equal(Partitions, stats.Partitions);
+                Assert.InRange(stats.Keys, ledger.Acknowledged, long.MaxValue);
+                using var backups = new TempDirectory("kvactors-raft-backup");
+                var header = await client.BackupAsync(Path.Combine(backups.Path, "all.kvbackup"));
+                Assert.Equal(stats.Keys, header.Keys);
+                Assert.Equal(Partitions, header.Partitions.Count);
             }
 
             // One SET after another on new keys; when its node goes away, the writer moves on to the next node.
