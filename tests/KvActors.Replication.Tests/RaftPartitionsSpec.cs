@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
 using KvActors.Cluster.Raft;
 using KvActors.Protocol;
 using KvActors.Replication.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 using static KvActors.Replication.Tests.Infrastructure.ReplicaCluster;
@@ -49,14 +48,7 @@ public sealed class RaftPartitionsSpec(ITestOutputHelper output) : Akka.TestKit.
         _node.StartHost(new ReplicationSettings(), [_group]);
     }
 
-    private static Address DeadNode()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Address("akka.tcp", KvAddress.SystemName, "127.0.0.1", port);
-    }
+    private static Address DeadNode() => new("akka.tcp", KvAddress.SystemName, "127.0.0.1", FreePort.Find());
 
     [Fact]
     public async Task RaftPartitions_should_answer_a_write_waiting_on_a_replaced_leader_as_outcome_unknown_once_its_partition_elects_another()

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using KvActors.Tests.Linearizability;
+using KvActors.TestSupport.Linearizability;
 
 namespace KvActors.Raft.Tests.Simulation;
 

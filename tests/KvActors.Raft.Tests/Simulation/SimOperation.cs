@@ -1,4 +1,4 @@
-using KvActors.Tests.Linearizability;
+using KvActors.TestSupport.Linearizability;
 
 namespace KvActors.Raft.Tests.Simulation;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using KvActors.Protocol;
 using KvActors.Raft;
+using KvActors.TestSupport;
 
 namespace KvActors.Replication.Tests.Infrastructure;
 

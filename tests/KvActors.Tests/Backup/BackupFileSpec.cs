@@ -1,6 +1,6 @@
 using KvActors.Protocol;
 using KvActors.Protocol.Backup;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 
 namespace KvActors.Tests.Backup;

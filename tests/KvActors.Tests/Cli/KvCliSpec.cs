@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using KvActors.Cli;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

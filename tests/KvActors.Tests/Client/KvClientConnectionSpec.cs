@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KvActors.Client;
 using KvActors.Protocol;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 

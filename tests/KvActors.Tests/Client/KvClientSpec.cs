@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor.Dsl;
 using KvActors.Client;
 using KvActors.Protocol;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

@@ -6,6 +6,7 @@ using KvActors.Client;
 using KvActors.Protocol;
 using KvActors.Resp;
 using KvActors.Server.Partitioning;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

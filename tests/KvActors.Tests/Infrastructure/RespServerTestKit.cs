@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using KvActors.Resp;
 using KvActors.Server;
+using KvActors.TestSupport;
 using Xunit.Abstractions;
 
 namespace KvActors.Tests.Infrastructure;

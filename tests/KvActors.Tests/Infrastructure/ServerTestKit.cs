@@ -3,6 +3,7 @@ using Akka.Configuration;
 using KvActors.Protocol;
 using KvActors.Server;
 using KvActors.Server.Persistence;
+using KvActors.TestSupport;
 using Xunit.Abstractions;
 
 namespace KvActors.Tests.Infrastructure;

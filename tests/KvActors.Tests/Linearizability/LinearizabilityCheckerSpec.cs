@@ -1,6 +1,7 @@
 using System.Globalization;
+using KvActors.TestSupport.Linearizability;
 using Xunit;
-using static KvActors.Tests.Linearizability.KvOperationKind;
+using static KvActors.TestSupport.Linearizability.KvOperationKind;
 
 namespace KvActors.Tests.Linearizability;
 

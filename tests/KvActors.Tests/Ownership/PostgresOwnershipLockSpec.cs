@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Configuration;
 using KvActors.Server.Persistence;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Npgsql;
 using Xunit;
 

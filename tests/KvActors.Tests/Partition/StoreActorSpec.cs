@@ -4,6 +4,7 @@ using Akka.Actor;
 using KvActors.Protocol;
 using KvActors.Server;
 using KvActors.Server.Persistence;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

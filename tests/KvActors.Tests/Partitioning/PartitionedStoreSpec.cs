@@ -3,6 +3,7 @@ using Akka.Actor;
 using KvActors.Protocol;
 using KvActors.Server;
 using KvActors.Server.Partitioning;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using KvActors.Server;
 using KvActors.Server.Partitioning;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 
 namespace KvActors.Tests.Partitioning;

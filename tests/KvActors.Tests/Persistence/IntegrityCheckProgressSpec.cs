@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KvActors.Server.Persistence;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

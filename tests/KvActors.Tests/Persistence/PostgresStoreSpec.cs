@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using KvActors.Protocol;
 using KvActors.Server;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Npgsql;
 using Xunit;

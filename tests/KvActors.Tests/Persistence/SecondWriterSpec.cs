@@ -1,6 +1,7 @@
 using System.Text;
 using KvActors.Protocol;
 using KvActors.Server;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using KvActors.Resp;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using KvActors.Protocol;
 using KvActors.Resp;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 

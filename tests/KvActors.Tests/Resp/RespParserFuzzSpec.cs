@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using KvActors.Resp.Protocol;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 
 namespace KvActors.Tests.Resp;

@@ -1,5 +1,6 @@
 using System.Text;
 using KvActors.Server;
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using KvActors.TestSupport;
 using KvActors.Tests.Infrastructure;
 using StackExchange.Redis;
 using Xunit;

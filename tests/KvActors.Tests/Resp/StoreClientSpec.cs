@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using KvActors.Protocol;
 using KvActors.Resp.Execution;
-using KvActors.Tests.Infrastructure;
+using KvActors.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
