@@ -21,8 +21,6 @@ namespace KvActors.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class RaftClusterSpec(ITestOutputHelper output)
 {
-    private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5"];
-
     [Fact]
     public async Task Raft_cluster_should_keep_every_acknowledged_write_when_the_busiest_leader_is_killed_and_after_a_full_restart()
     {
@@ -42,18 +40,9 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
             var victim = cluster.BusiestLeader(out var led);
             var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToArray();
             using var stop = new CancellationTokenSource();
-            var connections = new List<RawRespClient>();
             var load = new List<Task>();
-            for (var node = 0; node < 3; node++)
-            {
-                var resp = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[node].RespEndpoint));
-                var respHistory = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[node].RespEndpoint));
-                connections.AddRange([resp, respHistory]);
-                // Writers on the victim stop at its death; the survivors' go on, on fresh keys after a failure.
-                var goOn = node != victim;
-                load.Add(Run(new LedgerWriter(node, "raft", new RespHistoryClient(resp), ledger, random.Next(), goOn).RunAsync));
-                load.Add(Run(new HistoryWorker(node, new RespHistoryClient(respHistory), history, SharedKeys, random.Next(), goOn).RunAsync));
-            }
+            // Workers on the victim stop at its death; the survivors' go on, on fresh keys after a failure.
+            var connections = await cluster.StartLoadAsync(ledger, history, random, node => node != victim, load, stop.Token);
 
             // The continuous writer: one SET after another through a survivor, each on a new key (a write of unknown
             // outcome is never followed by another on its key), every success timed and every refusal kept.
@@ -120,15 +109,7 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
             foreach (var client in clients) await client.DisposeAsync();
 
             // All three down at once (kill -9), then up again from their directories.
-            foreach (var host in hosts) host.Kill();
-            history.ServerDied();
-            for (var node = 0; node < RaftTestCluster.Nodes; node++) cluster.Restart(node);
-            await cluster.WaitUntilServingAsync();
-            for (var node = 0; node < 3; node++)
-            {
-                await using var client = await KvClient.ConnectAsync(hosts[node].Endpoint, ClientOptions);
-                await VerifyAsync(client, ledger, $"node {node} after the restart");
-            }
+            await cluster.RestartAllAndVerifyAsync(ledger, history);
 
             var verdict = LinearizabilityChecker.Check(history.Operations(), new KvModel(), TimeSpan.FromMinutes(2));
             output.WriteLine($"{history.Count} operations on shared keys, {history.Indeterminate()} indeterminate: {verdict.Verdict}");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.RegularExpressions;
 using KvActors.Client;
 using KvActors.TestSupport.Crash;
@@ -21,8 +20,6 @@ namespace KvActors.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed partial class RaftPauseSpec(ITestOutputHelper output)
 {
-    private static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5"];
-
     // Well past a follower's election timeout (1-2 s of ticks): every group the node led elects another leader.
     private static readonly TimeSpan PauseFor = TimeSpan.FromSeconds(10);
 
@@ -43,17 +40,9 @@ public sealed partial class RaftPauseSpec(ITestOutputHelper output)
 
             var victim = cluster.BusiestLeader(out var led);
             using var stop = new CancellationTokenSource();
-            var connections = new List<RawRespClient>();
             var load = new List<Task>();
-            for (var node = 0; node < Nodes; node++)
-            {
-                var resp = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[node].RespEndpoint));
-                var respHistory = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[node].RespEndpoint));
-                connections.AddRange([resp, respHistory]);
-                // Every worker goes on after a failure, the paused node's included: its requests wait out the pause.
-                load.Add(Run(new LedgerWriter(node, "raft", new RespHistoryClient(resp), ledger, random.Next(), true).RunAsync));
-                load.Add(Run(new HistoryWorker(node, new RespHistoryClient(respHistory), history, SharedKeys, random.Next(), true).RunAsync));
-            }
+            // Every worker goes on after a failure, the paused node's included: its requests wait out the pause.
+            var connections = await cluster.StartLoadAsync(ledger, history, random, _ => true, load, stop.Token);
 
             await Eventually.TrueAsync(() => ledger.Acknowledged >= 300 || load.All(t => t.IsCompleted), TimeSpan.FromSeconds(60));
             var clock = Stopwatch.StartNew();
@@ -94,21 +83,12 @@ public sealed partial class RaftPauseSpec(ITestOutputHelper output)
             foreach (var connection in connections) await connection.DisposeAsync();
             foreach (var client in clients) await client.DisposeAsync();
 
-            foreach (var host in hosts) host.Kill();
-            history.ServerDied();
-            for (var node = 0; node < Nodes; node++) cluster.Restart(node);
-            await cluster.WaitUntilServingAsync();
-            for (var node = 0; node < Nodes; node++)
-            {
-                await using var client = await KvClient.ConnectAsync(hosts[node].Endpoint, ClientOptions);
-                await VerifyAsync(client, ledger, $"node {node} after the restart");
-            }
+            await cluster.RestartAllAndVerifyAsync(ledger, history);
 
             var verdict = LinearizabilityChecker.Check(history.Operations(), new KvModel(), TimeSpan.FromMinutes(2));
             output.WriteLine($"{history.Count} operations on shared keys, {history.Indeterminate()} indeterminate: {verdict.Verdict}");
             Assert.True(verdict.IsLinearizable, verdict.ToString());
 
-            Task Run(Func<CancellationToken, Task> work) => Task.Run(() => work(stop.Token));
         }
         catch
         {

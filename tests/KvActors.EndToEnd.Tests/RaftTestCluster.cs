@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.RegularExpressions;
 using KvActors.Client;
 using KvActors.Server.Partitioning;
-using KvActors.TestSupport.Crash;
 using KvActors.TestSupport;
+using KvActors.TestSupport.Crash;
+using KvActors.TestSupport.Linearizability;
 using Xunit;
 
 namespace KvActors.EndToEnd.Tests;
@@ -17,6 +19,9 @@ internal sealed partial class RaftTestCluster : IDisposable
 {
     public const int Partitions = 8;
     public const int Nodes = 3;
+
+    /// <summary>The keys the history workers share, whose history is checked for linearizability.</summary>
+    public static readonly string[] SharedKeys = ["k0", "k1", "k2", "k3", "k4", "k5"];
 
     public static readonly KvClientOptions ClientOptions = new() { Timeout = TimeSpan.FromSeconds(5), LogLevel = "OFF", MembershipRefresh = TimeSpan.Zero };
 
@@ -49,6 +54,43 @@ internal sealed partial class RaftTestCluster : IDisposable
     {
         foreach (var host in Hosts) host.Dispose();
         foreach (var directory in _directories) directory.Dispose();
+    }
+
+    /// <summary>
+    /// Load over RESP through every node: a ledger writer and a history worker on shared keys each, on their own
+    /// connections (returned, for disposal). <paramref name="goOn"/> says whose workers go on after a failure.
+    /// </summary>
+    public async Task<List<RawRespClient>> StartLoadAsync(WriteLedger ledger, KvHistory history, Random random, Func<int, bool> goOn,
+        List<Task> load, CancellationToken stop)
+    {
+        var connections = new List<RawRespClient>();
+        for (var node = 0; node < Nodes; node++)
+        {
+            var resp = await RawRespClient.ConnectAsync(IPEndPoint.Parse(Hosts[node].RespEndpoint));
+            var respHistory = await RawRespClient.ConnectAsync(IPEndPoint.Parse(Hosts[node].RespEndpoint));
+            connections.AddRange([resp, respHistory]);
+            var writer = new LedgerWriter(node, "raft", new RespHistoryClient(resp), ledger, random.Next(), goOn(node));
+            var worker = new HistoryWorker(node, new RespHistoryClient(respHistory), history, SharedKeys, random.Next(), goOn(node));
+            load.Add(Task.Run(() => writer.RunAsync(stop)));
+            load.Add(Task.Run(() => worker.RunAsync(stop)));
+        }
+
+        return connections;
+    }
+
+    /// <summary>All nodes down at once (kill -9), up again from their directories; then every acknowledged write
+    /// must be readable through each of them.</summary>
+    public async Task RestartAllAndVerifyAsync(WriteLedger ledger, KvHistory history)
+    {
+        foreach (var host in Hosts) host.Kill();
+        history.ServerDied();
+        for (var node = 0; node < Nodes; node++) Restart(node);
+        await WaitUntilServingAsync();
+        for (var node = 0; node < Nodes; node++)
+        {
+            await using var client = await KvClient.ConnectAsync(Hosts[node].Endpoint, ClientOptions);
+            await VerifyAsync(client, ledger, $"node {node} after the restart");
+        }
     }
 
     /// <summary>The node whose replicas lead the most partitions now, from the leadership lines the nodes log.</summary>
