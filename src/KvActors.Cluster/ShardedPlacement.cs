@@ -36,6 +36,7 @@ public sealed class ShardedPlacement : IPartitionPlacement
             PartitionHandOff.Instance);
         var partitions = new ShardedPartitions(region, map.Count);
         system.ActorOf(PartitionLocator.Props(region, partitions, map.Count), "partition-locator");
+        system.ActorOf(HandOffDropReplier.Props(), "hand-off-drop-replier");
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
         var membership = system.ActorOf(MembershipActor.Props(region), "membership");

@@ -139,6 +139,11 @@ public sealed class BackupHostSpec(ITestOutputHelper output)
             await Task.WhenAll(writers);
             output.WriteLine($"{writes.Acknowledged} writes acknowledged, {duringBackup} of them while kv backup ran; {backupJson.Trim()}");
         }
+        catch
+        {
+            for (var i = 0; i < hosts.Count; i++) output.WriteLine($"--- node {i} ---\n{hosts[i].Output}");
+            throw;
+        }
         finally
         {
             await stop.CancelAsync();

@@ -250,6 +250,26 @@ public sealed class ClusterSpec(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_should_answer_a_request_sharding_drops_during_a_hand_off_as_not_applied()
+    {
+        // The shape a shard region gives the requests it buffered when HandOff comes: each a Dropped with its original
+        // sender, told to deadLetters. Unanswered, the caller would wait out its timeout and hear "outcome unknown".
+        var caller = new TaskCompletionSource<IKvReply>();
+        var promise = _nodes[1].System.ActorOf(Props.Create(() => new ReplyCatcher(caller)));
+        _nodes[1].System.DeadLetters.Tell(new Akka.Event.Dropped(new PartitionEnvelope(3, new Set("k", V("v"))),
+            "Avoiding reordering of buffered messages at shard handoff", promise, ActorRefs.NoSender));
+
+        var reply = Assert.IsType<KvError>(await caller.Task.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal(ErrorCode.Unavailable, reply.Code);
+        Assert.True(KvClient.NotApplied(reply), reply.Message);
+    }
+
+    private sealed class ReplyCatcher : ReceiveActor
+    {
+        public ReplyCatcher(TaskCompletionSource<IKvReply> caller) => Receive<IKvReply>(reply => caller.TrySetResult(reply));
+    }
+
+    [Fact]
     public async Task Cluster_should_down_a_crashed_node_and_recover_its_partitions_on_the_survivors()
     {
         // Whichever downs it first, the dead-process detector or the split brain resolver: an in-process system
