@@ -59,7 +59,7 @@ busiest_leader() {
 settled() {
   if [ "$REPLICATION" = raft ]; then
     "$KV" --server "$seeds" cluster members --json 2>/dev/null | jq -e '[.members[] | select(.status == "Up")] | length == 3' >/dev/null || return 1
-    [ "${#probe[@]}" -gt 0 ] || return 0
+    [ -n "${probe[*]:-}" ] || return 0
     local p
     for p in "${!probe[@]}"; do [ "$(redis-cli -p "${resp[0]}" set "${probe[$p]}" x 2>&1)" = OK ] || return 1; done
     return 0

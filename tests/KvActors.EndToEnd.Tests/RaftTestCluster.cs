@@ -32,11 +32,27 @@ internal sealed partial class RaftTestCluster : IDisposable
     private readonly TempDirectory[] _directories = Enumerable.Range(0, Nodes).Select(i => new TempDirectory($"kvactors-raft-{i}")).ToArray();
     private readonly int[] _ports = Enumerable.Range(0, Nodes).Select(_ => FreePort.Find()).ToArray();
 
-    private RaftTestCluster() => Hosts = Enumerable.Range(0, Nodes).Select(StartNode).ToArray();
+    // Group ids for nodes that run apart from the test's own processes (NetworkPartition tells them apart by group).
+    private const int FirstGroupId = 47100;
+
+    private readonly bool _inGroups;
+
+    private RaftTestCluster(bool partitionable)
+    {
+        _inGroups = partitionable;
+        if (partitionable) Network = new NetworkPartition(_ports.Select((port, node) => (FirstGroupId + node, port)).ToArray());
+        Hosts = Enumerable.Range(0, Nodes).Select(StartNode).ToArray();
+    }
 
     public HostProcess[] Hosts { get; }
 
-    public static RaftTestCluster Start() => new();
+    /// <summary>Cuts between the nodes, for a cluster started <see cref="StartPartitionable"/>.</summary>
+    public NetworkPartition? Network { get; }
+
+    public static RaftTestCluster Start() => new(partitionable: false);
+
+    /// <summary>A cluster whose nodes can be cut apart by a real network partition (iptables; needs root).</summary>
+    public static RaftTestCluster StartPartitionable() => new(partitionable: true);
 
     public Task WaitUntilServingAsync() => Task.WhenAll(Hosts.Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
 
@@ -53,6 +69,7 @@ internal sealed partial class RaftTestCluster : IDisposable
     public void Dispose()
     {
         foreach (var host in Hosts) host.Dispose();
+        Network?.Dispose();
         foreach (var directory in _directories) directory.Dispose();
     }
 
@@ -143,9 +160,12 @@ internal sealed partial class RaftTestCluster : IDisposable
         Assert.True(check.Problems.Count == 0, $"through {through}:\n{string.Join("\n", check.Problems)}");
     }
 
-    private HostProcess StartNode(int node) => HostProcess.Start("--port", $"{_ports[node]}", "--data-dir", _directories[node].Path,
-        "--partitions", $"{Partitions}", "--seed-nodes", string.Join(",", _ports.Select(p => $"127.0.0.1:{p}")),
-        "--replication", "raft", "--log-level", "info");
+    private HostProcess StartNode(int node)
+    {
+        string[] args = ["--port", $"{_ports[node]}", "--data-dir", _directories[node].Path, "--partitions", $"{Partitions}",
+            "--seed-nodes", string.Join(",", _ports.Select(p => $"127.0.0.1:{p}")), "--replication", "raft", "--log-level", "info"];
+        return _inGroups ? HostProcess.StartInGroup(FirstGroupId + node, args) : HostProcess.Start(args);
+    }
 
     [GeneratedRegex(@"Replica \d+ of partition (?<partition>\d+) leads in term (?<term>\d+)")]
     private static partial Regex LeadsLine();

@@ -69,10 +69,24 @@ public sealed partial class HostProcess : IDisposable
     public static HostProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts kv-server with <paramref name="args"/> and extra environment variables.</summary>
-    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Launch(environment, args, groupId: null);
+
+    /// <summary>
+    /// Starts kv-server with <paramref name="args"/> as group <paramref name="groupId"/> (by <c>setpriv</c>, which
+    /// execs it: the process id stays the server's), so firewall rules can tell its connections apart
+    /// (<see cref="NetworkPartition"/>). Needs root.
+    /// </summary>
+    public static HostProcess StartInGroup(int groupId, params string[] args) => Launch(new Dictionary<string, string>(), args, groupId);
+
+    private static HostProcess Launch(IReadOnlyDictionary<string, string> environment, string[] args, int? groupId)
     {
         if (!File.Exists(ServerDll)) throw new FileNotFoundException($"server not built at {ServerDll}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(groupId is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (groupId is { } group)
+        {
+            foreach (var a in (string[])["--regid", $"{group}", "--clear-groups", "dotnet"]) info.ArgumentList.Add(a);
+        }
+
         info.ArgumentList.Add(ServerDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         // The default RESP port (6379) would collide between servers running side by side.
