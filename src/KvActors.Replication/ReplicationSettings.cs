@@ -7,14 +7,20 @@ namespace KvActors.Replication;
 /// <summary>How the replicas of a node run. Raft counts time in ticks of the node's one timer.</summary>
 public sealed record ReplicationSettings
 {
-    /// <summary>The node's timer: every replica it hosts ticks once per interval.</summary>
-    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>The node's timer: every replica it hosts ticks once per interval, twice per heartbeat, so the
+    /// election timeout is counted in half-heartbeat steps.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A follower that hears from no leader for a random time in [ElectionTicks, 2 * ElectionTicks)
-    /// ticks campaigns; a leader that hears from no quorum for ElectionTicks steps down (check-quorum).</summary>
-    public int ElectionTicks { get; init; } = 10;
+    /// ticks campaigns; a leader that hears from no quorum for ElectionTicks steps down (check-quorum).
+    /// 600 ms by default (<c>kv.raft.election-timeout</c>).</summary>
+    public int ElectionTicks { get; init; } = 12;
 
-    public int HeartbeatTicks { get; init; } = 1;
+    /// <summary>A leader heartbeats every this many ticks: 100 ms by default (<c>kv.raft.heartbeat-interval</c>).</summary>
+    public int HeartbeatTicks { get; init; } = 2;
+
+    /// <summary>The shortest election timeout, in heartbeats: fewer, and one late heartbeat starts an election.</summary>
+    public const int MinElectionHeartbeats = 3;
 
     public StoreLimits Limits { get; init; } = new();
 
@@ -49,14 +55,25 @@ public sealed record ReplicationSettings
     /// </summary>
     public long MaxSnapshotBytes => ProtocolLimits.RemotingFrameBytes(Limits.MaxValueBytes) - 64 * 1024;
 
-    /// <summary>These settings with the snapshot schedule of <paramref name="config"/>'s <c>kv.raft</c> section
-    /// (replication's reference.conf holds the defaults).</summary>
+    /// <summary>These settings with the timing and snapshot schedule of <paramref name="config"/>'s <c>kv.raft</c>
+    /// section (replication's reference.conf holds the defaults).</summary>
     public ReplicationSettings WithConfig(Config config)
     {
         var raft = config.GetConfig("kv.raft");
         if (raft is null || raft.IsEmpty) return this;
+        var heartbeat = raft.GetTimeSpan("heartbeat-interval", TickInterval * HeartbeatTicks, allowInfinite: false);
+        var election = raft.GetTimeSpan("election-timeout", TickInterval * ElectionTicks, allowInfinite: false);
+        if (heartbeat < TimeSpan.FromMilliseconds(10))
+            throw new ArgumentException($"kv.raft.heartbeat-interval must be at least 10ms, got {heartbeat.TotalMilliseconds}ms");
+        if (election < heartbeat * MinElectionHeartbeats)
+            throw new ArgumentException($"kv.raft.election-timeout ({election.TotalMilliseconds}ms) must be at least {MinElectionHeartbeats} heartbeat " +
+                                        $"intervals ({(heartbeat * MinElectionHeartbeats).TotalMilliseconds}ms)");
+        var tick = heartbeat / 2;
         var settings = this with
         {
+            TickInterval = tick,
+            HeartbeatTicks = 2,
+            ElectionTicks = (int)Math.Round(election / tick),
             SnapshotEvery = raft.GetLong("snapshot-every", SnapshotEvery),
             SnapshotCatchUpEntries = raft.GetLong("snapshot-catch-up-entries", SnapshotCatchUpEntries),
         };
