@@ -15,11 +15,7 @@ CALLERS=64
 KEYS=100000
 VALUE_BYTES=100
 
-if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; then
-  echo "installing etcd-server and etcd-client" >&2
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq etcd-server etcd-client >/dev/null
-fi
+ensure_etcd
 
 dotnet build -c Release src/KvActors.Host >/dev/null
 dotnet build -c Release bench/KvActors.Bench >/dev/null

@@ -49,3 +49,11 @@ require_tools() { # script-name apt-hint tool...: exits 1 naming the first tool 
 source_revision() {
   echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src hocon 2>/dev/null || echo ' + uncommitted changes in src/hocon')"
 }
+
+# etcd-server and etcd-client (Debian's etcd 3.4) for the etcd comparisons, installed if missing.
+ensure_etcd() {
+  command -v etcd >/dev/null 2>&1 && command -v etcdctl >/dev/null 2>&1 && return
+  echo "installing etcd-server and etcd-client" >&2
+  local sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq etcd-server etcd-client >/dev/null
+}

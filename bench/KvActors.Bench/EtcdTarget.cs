@@ -6,13 +6,17 @@ using Grpc.Core;
 namespace KvActors.Bench;
 
 /// <summary>
-/// etcd through its own gRPC API (dotnet-etcd), one HTTP/2 channel per connection. Reads are etcd's default,
-/// linearizable; every write is fsynced by etcd before it answers, so compare it with kv-server --durability fsync.
+/// etcd through its own gRPC API (dotnet-etcd), one HTTP/2 channel per connection, to the members in turn when
+/// several URLs are given (comma-separated). Reads are etcd's default, linearizable; every write is fsynced by etcd
+/// before it answers, so compare it with kv-server --durability fsync.
 /// </summary>
 internal sealed class EtcdTarget(EtcdClient[] clients) : ILoadTarget
 {
-    public static EtcdTarget Connect(string endpoint, int connections) =>
-        new(Enumerable.Range(0, connections).Select(_ => new EtcdClient(endpoint)).ToArray());
+    public static EtcdTarget Connect(string endpoints, int connections)
+    {
+        var members = endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new(Enumerable.Range(0, connections).Select(i => new EtcdClient(members[i % members.Length])).ToArray());
+    }
 
     public async Task GetAsync(int caller, string key)
     {

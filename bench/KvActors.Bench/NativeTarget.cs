@@ -2,13 +2,15 @@ using KvActors.Client;
 
 namespace KvActors.Bench;
 
-/// <summary>kv-server through <see cref="KvClient"/>: callers share the connections round robin.</summary>
+/// <summary>kv-server through <see cref="KvClient"/>: callers share the connections round robin, and the
+/// connections go to the given servers (comma-separated) in turn, so a cluster takes requests through every node.</summary>
 internal sealed class NativeTarget(KvClient[] clients) : ILoadTarget
 {
-    public static async Task<NativeTarget> ConnectAsync(string server, int connections)
+    public static async Task<NativeTarget> ConnectAsync(string servers, int connections)
     {
+        var nodes = servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var clients = new KvClient[connections];
-        for (var i = 0; i < clients.Length; i++) clients[i] = await KvClient.ConnectAsync(server);
+        for (var i = 0; i < clients.Length; i++) clients[i] = await KvClient.ConnectAsync(nodes[i % nodes.Length]);
         return new NativeTarget(clients);
     }
 

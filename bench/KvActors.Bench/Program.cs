@@ -21,7 +21,7 @@ writes.SetAction((r, _) => StoreBenchmarks.WritesAsync(r.GetValue(callers), Time
 var restart = new Command("restart", "Load keys, stop, and time until the restarted store serves again") { keys, valueSize, snapshotEvery };
 restart.SetAction((r, _) => StoreBenchmarks.RestartAsync(r.GetValue(keys), r.GetValue(valueSize), r.GetValue(snapshotEvery)));
 
-var server = new Option<string>("--server") { Description = "kv-server remoting address HOST:PORT, or etcd's URL with --target etcd", Required = true };
+var server = new Option<string>("--server") { Description = "kv-server remoting address HOST:PORT, or etcd's URL with --target etcd; several, comma-separated, take the connections in turn", Required = true };
 var target = new Option<string>("--target") { Description = "native (kv-server over Akka.Remote) or etcd (gRPC)", DefaultValueFactory = _ => "native" };
 target.AcceptOnlyFromAmong("native", "etcd");
 var connections = new Option<int>("--connections") { Description = "Client instances (remoting connections or gRPC channels) the callers share", DefaultValueFactory = _ => 1 };

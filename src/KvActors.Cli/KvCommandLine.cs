@@ -35,10 +35,20 @@ internal sealed partial class KvCommandLine(CliContext context)
 
     private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of text", Recursive = true };
 
+    private readonly Option<ReadConsistency> _consistency = new("--consistency")
+    {
+        HelpName = "linearizable|stale",
+        Description = "Reads (get, exists, scan) see every acknowledged write (linearizable, the default), or come from the nearest " +
+                      "replica of a Raft cluster, possibly behind, and are served while a partition has no leader (stale)",
+        Recursive = true,
+        DefaultValueFactory = _ => ReadConsistency.Linearizable,
+        CustomParser = ParseConsistency,
+    };
+
     /// <summary>The full command line: global options, data commands, and <c>shell</c>.</summary>
     public ParseResult Parse(IReadOnlyList<string> args)
     {
-        var root = new RootCommand("Command-line client of the KvActors key-value store") { _server, _timeout, _json };
+        var root = new RootCommand("Command-line client of the KvActors key-value store") { _server, _timeout, _json, _consistency };
         foreach (var command in DataCommands()) root.Subcommands.Add(command);
         root.Subcommands.Add(ClusterCommand());
         root.Subcommands.Add(ShellCommand());
@@ -507,7 +517,7 @@ internal sealed partial class KvCommandLine(CliContext context)
 
     private KvClientOptions ClientOptions(ParseResult parse)
     {
-        var options = new KvClientOptions { LogLevel = "OFF" };
+        var options = new KvClientOptions { LogLevel = "OFF", Reads = parse.GetValue(_consistency) };
         return Timeout(parse) is { } timeout ? options with { Timeout = timeout } : options;
     }
 
@@ -540,6 +550,18 @@ internal sealed partial class KvCommandLine(CliContext context)
 
     private static Option<long?> ExpectRevisionOption() =>
         WholeOption("--expect-revision", "Only if KEY is at this revision (0: only if KEY does not exist)");
+
+    private static ReadConsistency ParseConsistency(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens[^1].Value;
+        foreach (var consistency in Enum.GetValues<ReadConsistency>())
+        {
+            if (string.Equals(text, consistency.ToString(), StringComparison.OrdinalIgnoreCase)) return consistency;
+        }
+
+        result.AddError($"--consistency must be linearizable or stale, not '{text}'");
+        return ReadConsistency.Linearizable;
+    }
 
     private static TimeSpan? ParseTimeout(System.CommandLine.Parsing.ArgumentResult result)
     {

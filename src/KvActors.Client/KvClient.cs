@@ -209,13 +209,13 @@ public sealed partial class KvClient : IAsyncDisposable
     /// <exception cref="KvNotFoundException">The key does not exist.</exception>
     public async Task<KvValue> GetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        return ToValue(Expect<Found>(await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false)));
+        return ToValue(Expect<Found>(await SendAsync(Read(new Get(key)), timeout, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary>The value and revision of <paramref name="key"/>, or null if it does not exist.</summary>
     public async Task<KvValue?> TryGetAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var reply = await SendAsync(new Get(key), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(Read(new Get(key)), timeout, cancellationToken).ConfigureAwait(false);
         if (reply is KvError { Code: ErrorCode.NotFound }) return null;
         return ToValue(Expect<Found>(reply));
     }
@@ -241,9 +241,12 @@ public sealed partial class KvClient : IAsyncDisposable
     /// <summary>Whether <paramref name="key"/> exists.</summary>
     public async Task<bool> ExistsAsync(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var reply = await SendAsync(new Exists(key), timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(Read(new Exists(key)), timeout, cancellationToken).ConfigureAwait(false);
         return Expect<ExistsResult>(reply).Exists;
     }
+
+    // A read as the options want it: as is (linearizable), or for the nearest replica to answer.
+    private IKvQuery Read(IKvQuery query) => _options.Reads == ReadConsistency.Stale ? new StaleRead(query) : query;
 
     /// <summary>
     /// Every key starting with <paramref name="prefix"/> ("" for all), in ordinal key order, fetched
@@ -260,7 +263,7 @@ public sealed partial class KvClient : IAsyncDisposable
         string? after = null;
         do
         {
-            var page = Expect<ScanPage>(await SendAsync(new Scan(prefix, after, pageSize), timeout, cancellationToken).ConfigureAwait(false));
+            var page = Expect<ScanPage>(await SendAsync(Read(new Scan(prefix, after, pageSize)), timeout, cancellationToken).ConfigureAwait(false));
             foreach (var entry in page.Entries) yield return entry;
             after = page.NextCursor;
         }

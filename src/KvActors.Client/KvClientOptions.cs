@@ -40,6 +40,9 @@ public sealed record KvClientOptions
     /// </summary>
     public TimeSpan MembershipRefresh { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How fresh reads (get, exists, scan) must be: <see cref="ReadConsistency.Linearizable"/> by default.</summary>
+    public ReadConsistency Reads { get; init; } = ReadConsistency.Linearizable;
+
     /// <summary>Akka log level (OFF, ERROR, WARNING, INFO, DEBUG). Log lines go to standard error, never to standard output.</summary>
     public string LogLevel { get; init; } = "WARNING";
 }

@@ -98,6 +98,19 @@ public sealed record Scan(string Prefix, string? After = null, int Limit = Scan.
     public const int MaxLimit = 1000;
 }
 
+/// <summary>
+/// <paramref name="Query"/> (a <see cref="Get"/>, <see cref="Exists"/>, <see cref="Scan"/> or <see cref="RandomKey"/>)
+/// answered by whichever replica of the partition is nearest, from what it has applied, without asking the leader:
+/// in a Raft cluster it may miss the latest acknowledged writes (by the replica's lag, unbounded while it is cut off),
+/// but it is never a write that was not committed, and it is answered while the partition has no leader. Elsewhere
+/// (one node, the shared-journal cluster) every read is served by the partition's only store and is never stale.
+/// </summary>
+public sealed record StaleRead(IKvQuery Query) : IKvQuery
+{
+    /// <summary>Whether <paramref name="query"/> may be read stale: a key or the store's keys, not server counters.</summary>
+    public static bool Allows(IKvQuery query) => query is Get or Exists or Scan or RandomKey;
+}
+
 /// <summary>Pick a live key at random (<paramref name="Seed"/> makes the choice reproducible). Replies <see cref="RandomKeyResult"/>.</summary>
 public sealed record RandomKey(int Seed) : IKvQuery;
 

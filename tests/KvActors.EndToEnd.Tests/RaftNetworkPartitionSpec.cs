@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.RegularExpressions;
 using KvActors.Client;
 using KvActors.TestSupport;
@@ -15,7 +16,8 @@ namespace KvActors.EndToEnd.Tests;
 /// from the other two for longer than any election timeout, under load through every node, clients on both sides of
 /// the cut. The majority elects new leaders and keeps taking writes; the cut-off leader hears from no quorum, steps
 /// down (check-quorum) and can neither commit a write nor pass a ReadIndex, so nothing on its side is acknowledged
-/// or read stale. After the network heals, every acknowledged write must be readable through every node, live and
+/// or read stale, while a connection that asked for stale reads (READONLY) is still answered there, from what the
+/// node applied before the cut. After the network heals, every acknowledged write must be readable through every node, live and
 /// after a full restart, and the history on shared keys linearizable.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -41,6 +43,13 @@ public sealed partial class RaftNetworkPartitionSpec(ITestOutputHelper output)
             foreach (var client in clients) await WritableAsync(client, TimeSpan.FromSeconds(60));
 
             var victim = cluster.BusiestLeader(out var led);
+            var survivor = Enumerable.Range(0, Nodes).First(n => n != victim);
+            // A connection that reads stale (READONLY) through the node about to be cut off: it has applied this.
+            await using var staleReader = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[victim].RespEndpoint));
+            Assert.Equal("+OK\r\n", await staleReader.CallAsync("READONLY"));
+            await clients[survivor].SetAsync(StaleKey, "before the cut");
+            await Eventually.AssertAsync(async () => Assert.Equal(Bulk("before the cut"), await staleReader.CallAsync("GET", StaleKey)), TimeSpan.FromSeconds(10));
+
             using var stop = new CancellationTokenSource();
             var load = new List<Task>();
             // Every worker goes on after a failure, those on the cut-off node's side included.
@@ -51,12 +60,19 @@ public sealed partial class RaftNetworkPartitionSpec(ITestOutputHelper output)
             network.Isolate(victim);
             var ackedAtCut = ledger.Acknowledged;
             TimeSpan majorityWriting;
+            TimeSpan staleReadTook;
             try
             {
                 // The majority takes writes on every partition during the cut, those the cut-off node led included.
-                var survivor = Enumerable.Range(0, Nodes).First(n => n != victim);
                 await WritableAsync(clients[survivor], CutFor);
                 majorityWriting = clock.Elapsed;
+                // The cut-off side still answers a stale read, from what it applied before the cut: the majority's
+                // newer value is what a linearizable read sees.
+                await clients[survivor].SetAsync(StaleKey, "during the cut");
+                var staleRead = Stopwatch.StartNew();
+                Assert.Equal(Bulk("before the cut"), await staleReader.CallAsync("GET", StaleKey));
+                staleReadTook = staleRead.Elapsed;
+                Assert.Equal("during the cut", (await clients[survivor].GetAsync(StaleKey)).ToUtf8String());
                 // The fault is a cut of a set length, not a wait for a condition.
                 var left = CutFor - clock.Elapsed;
                 if (left > TimeSpan.Zero) await Task.Delay(left);
@@ -67,6 +83,8 @@ public sealed partial class RaftNetworkPartitionSpec(ITestOutputHelper output)
             }
 
             var ackedInCut = ledger.Acknowledged - ackedAtCut;
+            // Healed, the stale reader catches up with the majority.
+            await Eventually.AssertAsync(async () => Assert.Equal(Bulk("during the cut"), await staleReader.CallAsync("GET", StaleKey)), TimeSpan.FromSeconds(30));
             var deposed = NoLongerLeaderLine().Matches(hosts[victim].Output).Select(m => int.Parse(m.Groups["partition"].Value)).ToHashSet();
             // The healed node serves again: writes through it reach the leaders.
             await WritableAsync(clients[victim], TimeSpan.FromSeconds(30));
@@ -77,7 +95,8 @@ public sealed partial class RaftNetworkPartitionSpec(ITestOutputHelper output)
 
             output.WriteLine($"cut node {victim} (led partitions {string.Join(",", led)}) off for {CutFor.TotalSeconds:0}s; every partition took writes " +
                              $"through the majority {majorityWriting.TotalSeconds:F1}s into the cut, {ackedInCut} writes acknowledged during it; " +
-                             $"the cut-off node stepped down for partitions {string.Join(",", deposed.Order())}; " +
+                             $"the cut-off node stepped down for partitions {string.Join(",", deposed.Order())} and answered a stale read in " +
+                             $"{staleReadTook.TotalMilliseconds:0} ms; " +
                              $"{ledger.Acknowledged} acknowledged writes in all");
             Assert.Subset(deposed, led.ToHashSet());
 
@@ -97,6 +116,10 @@ public sealed partial class RaftNetworkPartitionSpec(ITestOutputHelper output)
             throw;
         }
     }
+
+    private const string StaleKey = "stale-probe";
+
+    private static string Bulk(string value) => $"${value.Length}\r\n{value}\r\n";
 
     [GeneratedRegex(@"Replica \d+ of partition (?<partition>\d+) is no longer leader")]
     private static partial Regex NoLongerLeaderLine();

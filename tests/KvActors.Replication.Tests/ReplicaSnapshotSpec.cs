@@ -49,7 +49,7 @@ public sealed class ReplicaSnapshotSpec(ITestOutputHelper output) : Akka.TestKit
         {
             for (var i = 0; i < count; i++)
             {
-                var reply = await _cluster.Node(node).AskAsync(new ReadLocal(new Get($"{prefix}{i}")));
+                var reply = await _cluster.Node(node).AskAsync(new StaleRead(new Get($"{prefix}{i}")));
                 Assert.True(reply is Found, $"{prefix}{i} on node {node}: {reply}; {string.Join("; ", await _cluster.StatesAsync())}");
                 Assert.Equal($"v{i}", Text(((Found)reply).Value));
             }

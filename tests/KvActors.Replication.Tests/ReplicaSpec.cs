@@ -40,7 +40,7 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
     private async Task AwaitReadableLocallyAsync(int node, string key, string value) =>
         await AwaitAssertAsync(async () =>
         {
-            var found = Assert.IsType<Found>(await _cluster.Node(node).AskAsync(new ReadLocal(new Get(key))));
+            var found = Assert.IsType<Found>(await _cluster.Node(node).AskAsync(new StaleRead(new Get(key))));
             Assert.Equal(value, Text(found.Value));
         }, Write, TimeSpan.FromMilliseconds(20));
 
@@ -138,7 +138,7 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
         // it answers that the outcome is unknown (or, if deposed already, that it does not lead).
         var reply = await _cluster.Node(leader).AskAsync(new Set("lost", Bytes("v")), timeout: TimeSpan.FromSeconds(8));
         Assert.True(reply is NotLeader or KvError { Code: ErrorCode.Unavailable }, $"answered {reply}");
-        Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(await _cluster.Node(leader).AskAsync(new ReadLocal(new Get("lost")))).Code);
+        Assert.Equal(ErrorCode.NotFound, Assert.IsType<KvError>(await _cluster.Node(leader).AskAsync(new StaleRead(new Get("lost")))).Code);
         Assert.NotEqual(RaftRole.Leader, (await _cluster.Node(leader).StateAsync()).Role);
     }
     [Fact]

@@ -17,6 +17,7 @@ namespace KvActors.Cluster.Raft;
 /// with its node (the node is found gone, or its partition elects another leader, while the request waits) or not
 /// answered within <see cref="LeaderPatience"/> is answered "outcome unknown", as the shared-journal cluster answers a
 /// request lost with its node; a read is sent on to the next leader. Clients never see <see cref="NotLeader"/>.
+/// A <see cref="StaleRead"/> skips the leader: the nearest replica that answers serves it.
 /// </summary>
 public sealed class RaftPartitions : IPartitions
 {
@@ -71,6 +72,7 @@ public sealed class RaftPartitions : IPartitions
 
     public async Task<IKvReply> AskAsync(int partition, IKvRequest request, TimeSpan timeout)
     {
+        if (request is StaleRead stale) return await ReadNearestAsync(partition, stale, timeout);
         var clock = Stopwatch.StartNew();
         var leaderWait = timeout < LeaderWait ? timeout : LeaderWait;
         var pause = FirstPause;
@@ -109,6 +111,33 @@ public sealed class RaftPartitions : IPartitions
                 default:
                     return reply;
             }
+        }
+    }
+
+    // A stale read: any replica answers from its applied state, this node's own first (no network hop), then the
+    // leader's (the freshest), then the others; a replica that does not answer in time is passed over.
+    private async Task<IKvReply> ReadNearestAsync(int partition, StaleRead read, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var pause = FirstPause;
+        var replicas = _groups[partition].Replicas.Values;
+        while (true)
+        {
+            var leader = LeaderOf(partition);
+            var nearest = replicas.OrderBy(n => n == _self ? 0 : n == leader ? 1 : 2).Where(n => !IsGone(n)).ToArray();
+            foreach (var node in nearest)
+            {
+                var left = timeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero) break;
+                var reply = await SendAsync(node, partition, read, left < ProbeTimeout ? left : ProbeTimeout);
+                if (reply is null or NoReply or KvError { Code: ErrorCode.Unavailable }) continue;
+                return reply;
+            }
+
+            if (clock.Elapsed + pause >= timeout)
+                return new KvError(ErrorCode.Unavailable, $"no replica of partition {partition} answered a stale read within {timeout.TotalSeconds:0.#}s; not applied");
+            await Task.Delay(pause);
+            pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
         }
     }
 

@@ -24,6 +24,7 @@ public sealed partial class KvSerializer
         Exists => "exists",
         Scan => "scan",
         RandomKey => "randomkey",
+        StaleRead => "stale-read",
         GetStats => "stats",
         GetServerInfo => "server-info",
         ReadBackup => "backup-read",
@@ -56,6 +57,7 @@ public sealed partial class KvSerializer
         Exists m => new ExistsRequest { Key = m.Key },
         Scan m => ToProto(m),
         RandomKey m => new RandomKeyRequest { Seed = m.Seed },
+        StaleRead m => new StaleReadRequest { Query = ToNested(m.Query) },
         GetStats => new StatsRequest(),
         GetServerInfo => new ServerInfoRequest(),
         ReadBackup m => new BackupReadRequest { Partition = m.Partition, Session = m.Session, Position = m.Position },
@@ -84,6 +86,7 @@ public sealed partial class KvSerializer
         "exists" => new Exists(ExistsRequest.Parser.ParseFrom(bytes).Key),
         "scan" => FromProto(ScanRequest.Parser.ParseFrom(bytes)),
         "randomkey" => new RandomKey(RandomKeyRequest.Parser.ParseFrom(bytes).Seed),
+        "stale-read" => FromProto(StaleReadRequest.Parser.ParseFrom(bytes)),
         "stats" => GetStats.Instance,
         "server-info" => GetServerInfo.Instance,
         "backup-read" => FromProto(BackupReadRequest.Parser.ParseFrom(bytes)),
@@ -169,6 +172,12 @@ public sealed partial class KvSerializer
             : FromNested(n) as IKvRequest
               ?? throw new System.Runtime.Serialization.SerializationException($"batch holds a non-request '{n.Manifest}'")).ToArray(),
         m.AllOrNothing);
+
+    // A stale read wraps one plain query, never another stale read (checked before the inner bytes are parsed).
+    private StaleRead FromProto(StaleReadRequest m) => m.Query is { } nested && nested.Manifest != "stale-read"
+        && FromNested(nested) is IKvQuery query
+        ? new StaleRead(query)
+        : throw new System.Runtime.Serialization.SerializationException($"stale read holds a non-query '{m.Query?.Manifest}'");
 
     private static ReadBackup FromProto(BackupReadRequest m) => new(m.Partition, m.Session, m.Position);
 

@@ -28,7 +28,7 @@ namespace KvActors.Replication.Replica;
 /// proposed writes as of unknown outcome (they may still commit) and everything else as not applied.
 /// </para>
 /// <para>
-/// Reads: linearizable on the leader through ReadIndex; <see cref="ReadLocal"/> reads any replica's applied state.
+/// Reads: linearizable on the leader through ReadIndex; <see cref="StaleRead"/> reads any replica's applied state.
 /// Anyone else is told who leads (<see cref="NotLeader"/>).
 /// </para>
 /// <para>
@@ -125,7 +125,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
         });
         Command<GetReplicaState>(_ => Sender.Tell(State()));
         Command<HandOffLeadership>(_ => Sender.Tell(HandOff()));
-        Command<ReadLocal>(read => Sender.Tell(_machine.Query(read.Query, Now)));
+        // Any replica, leading or not: its applied state, committed entries only, possibly behind the leader's.
+        Command<StaleRead>(read => Sender.Tell(_machine.Query(read.Query, Now)));
         Command<SaveSnapshotSuccess>(OnSnapshotSaved);
         Command<SaveSnapshotFailure>(failure =>
         {

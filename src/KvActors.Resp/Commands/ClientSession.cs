@@ -21,6 +21,9 @@ internal sealed class ClientSession(long id, string remoteAddress)
 
     public RespVersion Version { get; set; } = RespVersion.Resp2;
 
+    /// <summary>READONLY until READWRITE: reads outside a transaction may be served stale by the nearest replica.</summary>
+    public bool ReadsStale { get; set; }
+
     /// <summary>The transaction between MULTI and EXEC/DISCARD; null outside one.</summary>
     public Transaction? Transaction { get; set; }
 }

@@ -18,7 +18,16 @@ internal static class ConnectionCommands
         new("auth", -2, Fast | NoMulti, 0, 0, 0, Auth),
         new("select", 2, Fast | NoMulti, 0, 0, 0, Select),
         new("client", -2, NoMulti, 0, 0, 0, Client),
+        // As on a Redis Cluster replica: this connection's reads may come from the nearest replica, possibly stale.
+        new("readonly", 1, Fast | NoMulti, 0, 0, 0, (_, context) => ReadsStale(context, true)),
+        new("readwrite", 1, Fast | NoMulti, 0, 0, 0, (_, context) => ReadsStale(context, false)),
     ];
+
+    private static CommandAction ReadsStale(CommandContext context, bool stale)
+    {
+        context.Session.ReadsStale = stale;
+        return CommandAction.Of(RespValue.Ok);
+    }
 
     private static CommandAction Ping(CommandArgs args, CommandContext context) => args.Count switch
     {

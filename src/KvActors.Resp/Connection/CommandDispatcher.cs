@@ -95,7 +95,7 @@ internal sealed class CommandDispatcher(ClientSession session, RespServerState s
             case CommandAction.Store { Plan: var plan }:
                 await _runningSequence.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (plan.IsRead) await WritesAcknowledgedAsync().ConfigureAwait(false);
-                var result = PlanExecutor.RunAsync(plan, store);
+                var result = PlanExecutor.RunAsync(plan.IsRead && session.ReadsStale ? plan.ReadStale() : plan, store);
                 if (!plan.IsRead) Track(result);
                 return Pending(result);
 

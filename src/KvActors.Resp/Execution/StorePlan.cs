@@ -13,6 +13,12 @@ internal sealed record StorePlan(
     /// <summary>Only queries: it may only be sent once this connection's earlier writes are acknowledged.</summary>
     public bool IsRead { get; } = Requests.All(r => r is IKvQuery);
 
+    /// <summary>This plan with each query that may be read stale wrapped as a <see cref="StaleRead"/>.</summary>
+    public StorePlan ReadStale() => this with
+    {
+        Requests = Requests.Select(r => r is IKvQuery query && StaleRead.Allows(query) ? new StaleRead(query) : r).ToArray(),
+    };
+
     public static StorePlan One(IKvRequest request, Func<IKvReply, RespValue> toReply) =>
         new([request], PlanMode.Batch, replies => toReply(replies[0]));
 }

@@ -31,6 +31,9 @@ public sealed class RequestValidator(StoreLimits limits)
         Exists r => Key(r.Key),
         Scan r => ScanArguments(r),
         RandomKey => null,
+        StaleRead r => StaleRead.Allows(r.Query)
+            ? Validate(r.Query)
+            : new KvError(ErrorCode.InvalidArgument, $"only Get, Exists, Scan and RandomKey can be read stale, not {r.Query.GetType().Name}"),
         GetStats => null,
         GetServerInfo => null,
         ReadBackup r => r.Partition < 0 || r.Session < 0 || r.Position < 0

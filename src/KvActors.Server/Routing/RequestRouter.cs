@@ -24,6 +24,7 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
     public Route Plan(IKvRequest request)
     {
         if (request is ReadBackup backup) return ToNamedPartition(backup.Partition);
+        if (request is StaleRead stale) return StaleEverywhere(Plan(stale.Query));
         if (map.Count == 1) return Only;
         return request switch
         {
@@ -67,6 +68,11 @@ public sealed class RequestRouter(PartitionMap map, int scanPageBytes)
 
     private Route Everywhere(IKvRequest request, Func<IReadOnlyList<IKvReply>, IKvReply> gather) =>
         new Route.Scatter(Enumerable.Range(0, map.Count).Select(p => new Route.Part(p, request)).ToArray(), gather);
+
+    // A stale read goes where its query goes; a whole-store query's every part is read stale too.
+    private static Route StaleEverywhere(Route route) => route is Route.Scatter scatter
+        ? scatter with { Parts = scatter.Parts.Select(p => p with { Request = new StaleRead((IKvQuery)p.Request) }).ToArray() }
+        : route;
 
     private static Route CrossPartition(IKvRequest request) => new Route.Refused(new KvError(ErrorCode.CrossPartition,
         $"{request.GetType().Name} must be atomic but its keys are in different partitions; give them a common {{tag}}"));

@@ -58,6 +58,8 @@ internal sealed class KvStateMachine
         Exists q => PointReads.Exists(_state, q.Key, nowUnixMs),
         Scan q => _state.Scan(q.Prefix, q.After, q.Limit, _limits.ScanPageBytes, nowUnixMs),
         RandomKey q => new RandomKeyResult(_state.RandomKey(q.Seed, nowUnixMs)),
+        // Applied state is what any read sees here; which replica answers is the host's decision.
+        StaleRead q => Query(q.Query, nowUnixMs),
         _ => new KvError(ErrorCode.UnsupportedRequest, $"unsupported query {query.GetType().Name}"),
     };
 

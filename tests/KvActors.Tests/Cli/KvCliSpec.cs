@@ -58,6 +58,7 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
         await Kv("set", "k", "v");
 
         AssertRun(await Kv("get", "missing"), ExitCodes.NotFoundOrConditionFailed, "", "kv: key 'missing' not found\n");
+        AssertRun(await Kv("--consistency", "stale", "get", "missing"), ExitCodes.NotFoundOrConditionFailed, "", "kv: key 'missing' not found\n");
         AssertRun(await Kv("create", "k", "again"), ExitCodes.NotFoundOrConditionFailed, "", "kv: key 'k' already exists at revision 1\n");
         AssertRun(await Kv("set", "k", "v2", "--expect-revision", "9"), ExitCodes.NotFoundOrConditionFailed, "",
             "kv: key 'k' is at revision 1, expected revision 9\n");
@@ -77,6 +78,7 @@ public sealed class KvCliSpec(ITestOutputHelper output) : ClientTestKit(output)
         AssertOneErrorLine(await Kv("frobnicate", "k"), "kv: unknown command or argument 'frobnicate' (see --help)");
         AssertOneErrorLine(await Run(["--server", ServerAddress, "--timeout", "soon", "get", "k"], []),
             "kv: --timeout: 'soon' is not a duration (examples: 5s, 500ms, 1m) (see --help)");
+        AssertOneErrorLine(await Kv("--consistency", "eventual", "get", "k"), "kv: --consistency must be linearizable or stale, not 'eventual' (see --help)");
         AssertOneErrorLine(await Kv("scan", "--limit", "0"), "kv: --limit: must be at least 1 (see --help)");
         AssertOneErrorLine(await Kv("set", "k", "v", "--file", "/nonexistent"), "kv: give the value as an argument or with --file, not both");
         AssertOneErrorLine(await Kv("set", "", "v"), "kv: key must not be empty");

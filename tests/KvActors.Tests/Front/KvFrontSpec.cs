@@ -27,6 +27,8 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
         { new Scan("", null, Scan.MaxLimit + 1), ErrorCode.InvalidArgument },
         { new Scan(null!, null, 10), ErrorCode.InvalidArgument },
         { new Scan("p", "", 10), ErrorCode.InvalidKey },
+        { new StaleRead(GetStats.Instance), ErrorCode.InvalidArgument },
+        { new StaleRead(new Get("")), ErrorCode.InvalidKey },
         { "not a request", ErrorCode.UnsupportedRequest },
         { GetClusterMembers.Instance, ErrorCode.UnsupportedRequest }, // a single node is not a cluster member
     };

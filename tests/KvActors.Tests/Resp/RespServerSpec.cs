@@ -47,6 +47,28 @@ public sealed class RespServerSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RespServer_should_serve_reads_after_READONLY_from_the_store_a_single_node_has_and_go_back_with_READWRITE()
+    {
+        await using var client = await ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "value"));
+
+        Assert.Equal("+OK\r\n", await client.CallAsync("READONLY"));
+        // One node has one copy of each partition: a read that may be stale is never stale here.
+        Assert.Equal("$5\r\nvalue\r\n", await client.CallAsync("GET", "k"));
+        Assert.Equal(":1\r\n", await client.CallAsync("EXISTS", "k", "missing"));
+        Assert.Equal("*2\r\n$5\r\nvalue\r\n$-1\r\n", await client.CallAsync("MGET", "k", "missing"));
+        Assert.Equal("*1\r\n$1\r\nk\r\n", await client.CallAsync("KEYS", "*"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "later"));
+        Assert.Equal("$5\r\nlater\r\n", await client.CallAsync("GET", "k"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.StartsWith("-ERR", await client.CallAsync("READONLY"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("DISCARD"));
+
+        Assert.Equal("+OK\r\n", await client.CallAsync("READWRITE"));
+        Assert.Equal("$5\r\nlater\r\n", await client.CallAsync("GET", "k"));
+    }
+
+    [Fact]
     public async Task RespServer_should_create_only_with_NX_and_replace_only_with_XX()
     {
         await using var client = await ConnectAsync();

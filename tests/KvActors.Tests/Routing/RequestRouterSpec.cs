@@ -31,6 +31,16 @@ public sealed class RequestRouterSpec
     }
 
     [Fact]
+    public void RequestRouter_should_send_a_stale_read_where_its_query_goes_and_read_every_part_of_a_scan_stale()
+    {
+        Assert.Equal(new Route.ToPartition(P("a")), Router.Plan(new StaleRead(new Get("a"))));
+
+        var scatter = Assert.IsType<Route.Scatter>(Router.Plan(new StaleRead(new Scan("p"))));
+        Assert.Equal(Map.Count, scatter.Parts.Count);
+        Assert.All(scatter.Parts, part => Assert.Equal(new StaleRead(new Scan("p")), part.Request));
+    }
+
+    [Fact]
     public void RequestRouter_should_refuse_every_batch_whose_keys_span_partitions_and_never_split_it()
     {
         Assert.NotEqual(P("x"), P("y"));

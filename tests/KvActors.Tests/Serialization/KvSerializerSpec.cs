@@ -23,6 +23,8 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         new Exists("k"),
         new Scan("p", "p1", 10),
         new Scan("", null, 1),
+        new StaleRead(new Get("k")),
+        new StaleRead(new Scan("p", "p1", 10)),
         GetStats.Instance,
         new Written(7),
         new Deleted(8),
@@ -122,6 +124,20 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         var bytes = serializer.ToBinary(deep);
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "batch"));
         Assert.Contains("nest", error.Message);
+    }
+
+    [Fact]
+    public void KvSerializer_should_refuse_a_stale_read_of_anything_but_one_plain_query()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Get("k"));
+        var nested = serializer.ToBinary(new StaleRead(new StaleRead(new Get("k"))));
+        // StaleReadRequest { query = Nested { manifest = "set", payload = <a Set> } }, written by hand: no client sends it.
+        var set = serializer.ToBinary(new Set("k", [1]));
+        byte[] nestedSet = [0x0A, 3, (byte)'s', (byte)'e', (byte)'t', 0x12, (byte)set.Length, .. set];
+        byte[] write = [0x0A, (byte)nestedSet.Length, .. nestedSet];
+
+        Assert.Contains("non-query 'stale-read'", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(nested, "stale-read")).Message);
+        Assert.Contains("non-query 'set'", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(write, "stale-read")).Message);
     }
 
     [Fact]
