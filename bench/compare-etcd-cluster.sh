@@ -88,9 +88,10 @@ rows=()
 for kind in get set; do
   for per_connection in 1 16; do
     callers=$((per_connection * NODES))
-    read -r raft_rps raft_p99 <<<"$(run native "$KV_CLUSTER" "$kind" "$callers" raft)"
-    read -r etcd_rps etcd_p99 <<<"$(run etcd "$ETCD" "$kind" "$callers" etcd)"
-    read -r single_rps single_p99 <<<"$(run native "127.0.0.1:$SINGLE_PORT" "$kind" "$callers" single)"
+    # (A failed run's exit would end only the $(...) subshell: its status is checked here.)
+    out="$(run native "$KV_CLUSTER" "$kind" "$callers" raft)" || exit 1; read -r raft_rps raft_p99 <<<"$out"
+    out="$(run etcd "$ETCD" "$kind" "$callers" etcd)" || exit 1; read -r etcd_rps etcd_p99 <<<"$out"
+    out="$(run native "127.0.0.1:$SINGLE_PORT" "$kind" "$callers" single)" || exit 1; read -r single_rps single_p99 <<<"$out"
     rows+=("$(awk -v k="$kind" -v c="$per_connection" -v a="$raft_rps" -v b="$etcd_rps" -v s="$single_rps" -v pa="$raft_p99" -v pb="$etcd_p99" -v ps="$single_p99" \
       'BEGIN {printf "| %s | %d | %.0f | %.0f | %.2f× | %.0f | %.2f× | %.1f / %.1f / %.1f |", k, c, a, b, (b > 0 ? a / b : 0), s, (s > 0 ? a / s : 0), pa, pb, ps}')")
   done

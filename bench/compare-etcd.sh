@@ -49,8 +49,9 @@ run() { # target server kind
 
 rows=()
 for kind in get set; do
-  read -r kv_rps kv_p99 <<<"$(run native "127.0.0.1:$KV_PORT" "$kind")"
-  read -r etcd_rps etcd_p99 <<<"$(run etcd "$ETCD_URL" "$kind")"
+  # (A failed run's exit would end only the $(...) subshell: its status is checked here.)
+  out="$(run native "127.0.0.1:$KV_PORT" "$kind")" || exit 1; read -r kv_rps kv_p99 <<<"$out"
+  out="$(run etcd "$ETCD_URL" "$kind")" || exit 1; read -r etcd_rps etcd_p99 <<<"$out"
   rows+=("$(awk -v k="$kind" -v a="$kv_rps" -v b="$etcd_rps" -v pa="$kv_p99" -v pb="$etcd_p99" \
     'BEGIN {printf "| %s | %.0f | %.0f | %.2f× | %.2f | %.2f |", k, a, b, (b > 0 ? a / b : 0), pa, pb}')")
 done

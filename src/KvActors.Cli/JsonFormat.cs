@@ -68,6 +68,53 @@ internal static class JsonFormat
         json.WriteEndObject();
     }
 
+    /// <summary>{"partitions":[{"partition","leader","term","commit","replicas":[{"id","node","role","term","commit","applied","lag"}]}]};
+    /// leader, term and commit are null while a partition has no leader, and so is each lag.</summary>
+    public static void WriteReplicas(Utf8JsonWriter json, PartitionReplicas replicas)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray("partitions");
+        foreach (var group in replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key))
+        {
+            var leader = group.Where(r => r.Role == "leader").MaxBy(r => r.Term);
+            json.WriteStartObject();
+            json.WriteNumber("partition", group.Key);
+            if (leader is null)
+            {
+                json.WriteNull("leader");
+                json.WriteNull("term");
+                json.WriteNull("commit");
+            }
+            else
+            {
+                json.WriteString("leader", leader.Node);
+                json.WriteNumber("term", leader.Term);
+                json.WriteNumber("commit", leader.Commit);
+            }
+
+            json.WriteStartArray("replicas");
+            foreach (var r in group.OrderBy(r => r.ReplicaId))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", r.ReplicaId);
+                json.WriteString("node", r.Node);
+                json.WriteString("role", r.Role);
+                var answered = r.Role != ReplicaStatus.Unreachable;
+                if (answered) json.WriteNumber("term", r.Term); else json.WriteNull("term");
+                if (answered) json.WriteNumber("commit", r.Commit); else json.WriteNull("commit");
+                if (answered) json.WriteNumber("applied", r.Applied); else json.WriteNull("applied");
+                if (answered && leader is not null) json.WriteNumber("lag", Math.Max(0, leader.Commit - r.Applied)); else json.WriteNull("lag");
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     /// <summary>{"leader","members":[{"address","status","reachable","roles","partitions"}]}</summary>
     public static void WriteMembers(Utf8JsonWriter json, ClusterMembers cluster)
     {

@@ -447,7 +447,11 @@ internal sealed partial class KvCommandLine(CliContext context)
             return PrintMembers(parse, await client.DownClusterMemberAsync(target, Timeout(parse), ct));
         });
 
-        return new Command("cluster", "Cluster membership (the server must run with --seed-nodes)") { members, leave, down };
+        var partitions = new Command("partitions",
+            "Raft cluster: each partition's replicas, their nodes and roles, the leader's term and commit index, and how far each replica lags");
+        SetAction(partitions, async (client, parse, ct) => PrintReplicas(parse, await client.GetPartitionReplicasAsync(Timeout(parse), ct)));
+
+        return new Command("cluster", "Cluster membership and replicas (the server must run with --seed-nodes)") { members, partitions, leave, down };
     }
 
     private int PrintMembers(ParseResult parse, ClusterMembers cluster)
@@ -460,6 +464,13 @@ internal sealed partial class KvCommandLine(CliContext context)
 
         foreach (var m in cluster.Members) context.Output.WriteLine(TextFormat.MemberLine(m, cluster.Leader));
 
+        return ExitCodes.Success;
+    }
+
+    private int PrintReplicas(ParseResult parse, PartitionReplicas replicas)
+    {
+        if (Json(parse)) context.Output.WriteJson(json => JsonFormat.WriteReplicas(json, replicas));
+        else foreach (var line in TextFormat.ReplicaLines(replicas)) context.Output.WriteLine(line);
         return ExitCodes.Success;
     }
 

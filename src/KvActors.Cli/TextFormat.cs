@@ -39,6 +39,29 @@ internal static class TextFormat
     }
 
     /// <summary>ADDRESS STATUS [leader] reachable|UNREACHABLE roles:R,.. partitions:P,..</summary>
+    /// <summary>Per partition, a line for the group (leader, term, commit) and one per replica with its lag behind the
+    /// leader's commit index.</summary>
+    public static IEnumerable<string> ReplicaLines(PartitionReplicas replicas)
+    {
+        foreach (var group in replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key))
+        {
+            var leader = group.Where(r => r.Role == "leader").MaxBy(r => r.Term);
+            yield return leader is null
+                ? $"partition {group.Key}: no leader"
+                : string.Create(CultureInfo.InvariantCulture, $"partition {group.Key}: leader {leader.Node}, term {leader.Term}, commit {leader.Commit}");
+            foreach (var r in group.OrderBy(r => r.ReplicaId))
+            {
+                yield return r.Role == ReplicaStatus.Unreachable
+                    ? string.Create(CultureInfo.InvariantCulture, $"  replica {r.ReplicaId} on {r.Node}: unreachable")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"  replica {r.ReplicaId} on {r.Node}: {r.Role}, term {r.Term}, commit {r.Commit}, applied {r.Applied}{Lag(leader, r)}");
+            }
+        }
+    }
+
+    private static string Lag(ReplicaStatus? leader, ReplicaStatus replica) =>
+        leader is null ? "" : string.Create(CultureInfo.InvariantCulture, $", lag {Math.Max(0, leader.Commit - replica.Applied)}");
+
     public static string MemberLine(ClusterMember member, string? leader)
     {
         var isLeader = member.Address == leader ? " leader" : "";

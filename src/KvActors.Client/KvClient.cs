@@ -274,6 +274,13 @@ public sealed partial class KvClient : IAsyncDisposable
     public async Task<StoreStats> GetStatsAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         Expect<StoreStats>(await SendAsync(GetStats.Instance, timeout, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Every replica of every partition of a Raft cluster: its node, role, term, and commit and applied log indexes,
+    /// as each answered (one that did not is "unreachable"). Other servers answer <see cref="KvUnsupportedRequestException"/>.
+    /// </summary>
+    public async Task<PartitionReplicas> GetPartitionReplicasAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Expect<PartitionReplicas>(await SendAsync(GetPartitionReplicas.Instance, timeout, cancellationToken).ConfigureAwait(false));
+
     /// <summary>The cluster's members as the connected node sees them, with the partitions each hosts.</summary>
     /// <exception cref="KvUnsupportedRequestException">The server is a single node, not a cluster member.</exception>
     public async Task<ClusterMembers> GetClusterMembersAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using KvActors.Client;
+using KvActors.EndToEnd.Tests.Infrastructure;
 using KvActors.TestSupport;
 using KvActors.TestSupport.Crash;
 using KvActors.TestSupport.Linearizability;
@@ -39,6 +40,10 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
 
             var victim = cluster.BusiestLeader(out var led);
             var survivors = Enumerable.Range(0, 3).Where(i => i != victim).ToArray();
+            // kv cluster partitions: every replica answers, one leader per partition, the victim's as the log says.
+            var before = await PartitionReplicasAsync(hosts[victim].Endpoint);
+            Assert.All(before, p => Assert.All(p.Replicas, r => Assert.NotEqual("unreachable", r.Role)));
+            Assert.Equal(led, before.Where(p => p.Leader == $"akka.tcp://kv@{hosts[victim].Endpoint}").Select(p => p.Partition).Order());
             using var stop = new CancellationTokenSource();
             var load = new List<Task>();
             // Workers on the victim stop at its death; the survivors' go on, on fresh keys after a failure.
@@ -89,6 +94,13 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
             await Eventually.TrueAsync(() => ledger.Acknowledged >= ackedBeforeKill + 300, TimeSpan.FromSeconds(60));
             await stop.CancelAsync();
             await Task.WhenAll(load);
+            // Through a survivor: the dead node's replicas are unreachable, every partition led by a survivor.
+            var after = await PartitionReplicasAsync(hosts[survivors[0]].Endpoint);
+            Assert.All(after, p =>
+            {
+                Assert.Equal("unreachable", Assert.Single(p.Replicas, r => r.Node == $"akka.tcp://kv@{hosts[victim].Endpoint}").Role);
+                Assert.NotEqual($"akka.tcp://kv@{hosts[victim].Endpoint}", p.Leader);
+            });
 
             TimeSpan longestGap;
             lock (successes)
@@ -142,5 +154,28 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
         using var even = HostProcess.Start("--port", $"{port}", "--data-dir", data.Path, "--seed-nodes", $"127.0.0.1:{port}", "--replication", "raft", "--replicas", "2");
         Assert.Equal(1, await even.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("kv-server: replicas must be an odd number, at least 1, got 2", even.Output.Trim());
+    }
+
+    private sealed record ReplicaRow(long Id, string Node, string Role, long? Commit, long? Applied, long? Lag);
+
+    private sealed record PartitionRow(int Partition, string? Leader, long? Term, long? Commit, ReplicaRow[] Replicas);
+
+    // `kv --json cluster partitions` through NODE, checked for shape: every partition, three replicas each, a leader
+    // whose commit index no replica has applied beyond.
+    private static async Task<PartitionRow[]> PartitionReplicasAsync(string node)
+    {
+        var run = await CliProcess.RunAsync(["--server", node, "--timeout", "10s", "--json", "cluster", "partitions"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var rows = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, PartitionRow[]>>(run.StdoutText,
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!["partitions"];
+        Assert.Equal(Enumerable.Range(0, RaftTestCluster.Partitions), rows.Select(r => r.Partition));
+        Assert.All(rows, p =>
+        {
+            Assert.Equal(Nodes, p.Replicas.Length);
+            Assert.NotNull(p.Leader);
+            Assert.Equal(p.Leader, Assert.Single(p.Replicas, r => r.Role == "leader").Node);
+            Assert.All(p.Replicas.Where(r => r.Applied is not null), r => Assert.True(r.Applied <= p.Commit && r.Lag >= 0, $"{p}: {r}"));
+        });
+        return rows;
     }
 }

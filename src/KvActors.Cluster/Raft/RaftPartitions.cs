@@ -19,7 +19,7 @@ namespace KvActors.Cluster.Raft;
 /// request lost with its node; a read is sent on to the next leader. Clients never see <see cref="NotLeader"/>.
 /// A <see cref="StaleRead"/> skips the leader: the nearest replica that answers serves it.
 /// </summary>
-public sealed class RaftPartitions : IPartitions
+public sealed class RaftPartitions : IReplicatedPartitions
 {
     // Longer than any caller's own timeout: only bounds the life of a request whose reply never comes.
     private static readonly TimeSpan AskLimit = TimeSpan.FromSeconds(60);
@@ -139,6 +139,18 @@ public sealed class RaftPartitions : IPartitions
             await Task.Delay(pause);
             pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
         }
+    }
+
+    /// <summary>Every replica of every partition as it answers now, asked all at once; one that does not answer within
+    /// <paramref name="timeout"/> (its node down or cut off) is listed as unreachable.</summary>
+    public async Task<IKvReply> ReplicasAsync(TimeSpan timeout)
+    {
+        var asks = _groups.SelectMany(group => group.Replicas.Select(async replica =>
+        {
+            var reply = await SendAsync(replica.Value, group.Partition, GetReplicaStatus.Instance, timeout);
+            return reply as ReplicaStatus ?? ReplicaStatus.NotAnswered(group.Partition, replica.Value.ToString(), (long)replica.Key);
+        })).ToArray();
+        return new PartitionReplicas(await Task.WhenAll(asks));
     }
 
     /// <summary>A node was found gone: its replicas lead nothing as far as this node can tell, and requests waiting

@@ -18,6 +18,8 @@ public sealed partial class KvSerializer
         ScanPage => "r-scan",
         StoreStats => "r-stats",
         ClusterMembers => "r-cluster",
+        ReplicaStatus => "r-replica",
+        PartitionReplicas => "r-partition-replicas",
         ServerInfo => "r-server-info",
         BackupPage => "r-backup-page",
         KvError => "r-error",
@@ -37,6 +39,8 @@ public sealed partial class KvSerializer
         StoreStats m => ToProto(m),
         KvError m => new ErrorReply { Code = (int)m.Code, Message = m.Message },
         ClusterMembers m => ToProto(m),
+        ReplicaStatus m => ToProto(m),
+        PartitionReplicas m => ToProto(m),
         ServerInfo m => new ServerInfoReply { MaxValueBytes = m.MaxValueBytes },
         BackupPage m => ToProto(m),
         _ => null,
@@ -54,6 +58,8 @@ public sealed partial class KvSerializer
         "r-scan" => FromProto(ScanReply.Parser.ParseFrom(bytes)),
         "r-stats" => FromProto(StatsReply.Parser.ParseFrom(bytes)),
         "r-cluster" => FromProto(ClusterMembersReply.Parser.ParseFrom(bytes)),
+        "r-replica" => FromProto(ReplicaStatusReply.Parser.ParseFrom(bytes)),
+        "r-partition-replicas" => new PartitionReplicas(PartitionReplicasReply.Parser.ParseFrom(bytes).Replicas.Select(FromProto).ToArray()),
         "r-server-info" => new ServerInfo(ServerInfoReply.Parser.ParseFrom(bytes).MaxValueBytes),
         "r-error" => FromProto(ErrorReply.Parser.ParseFrom(bytes)),
         "r-backup-page" => FromProto(BackupPageReply.Parser.ParseFrom(bytes)),
@@ -145,6 +151,22 @@ public sealed partial class KvSerializer
     private static ClusterMembers FromProto(ClusterMembersReply m) => new(
         m.Members.Select(i => new ClusterMember(i.Address, i.Status, i.Roles.ToArray(), i.Reachable, i.Partitions.ToArray())).ToArray(),
         m.HasLeader ? m.Leader : null);
+
+    private static ReplicaStatusReply ToProto(ReplicaStatus m) => new()
+    {
+        Partition = m.Partition, Node = m.Node, ReplicaId = m.ReplicaId, Role = m.Role, Term = m.Term, LeaderId = m.LeaderId,
+        Commit = m.Commit, Applied = m.Applied, LastIndex = m.LastIndex,
+    };
+
+    private static ReplicaStatus FromProto(ReplicaStatusReply m) =>
+        new(m.Partition, m.Node, m.ReplicaId, m.Role, m.Term, m.LeaderId, m.Commit, m.Applied, m.LastIndex);
+
+    private static PartitionReplicasReply ToProto(PartitionReplicas m)
+    {
+        var proto = new PartitionReplicasReply();
+        proto.Replicas.AddRange(m.Replicas.Select(ToProto));
+        return proto;
+    }
 
     private static StatsReply ToProto(StoreStats m)
     {

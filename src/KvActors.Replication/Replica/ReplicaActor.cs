@@ -124,6 +124,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
             if (!_writing) HandleReady();
         });
         Command<GetReplicaState>(_ => Sender.Tell(State()));
+        Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(Partition, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
+            (long)_id, RoleName(_node.Role), (long)_node.Term, (long)_node.Lead, (long)_node.Committed, (long)_applied, (long)_node.LastIndex)));
         Command<HandOffLeadership>(_ => Sender.Tell(HandOff()));
         // Any replica, leading or not: its applied state, committed entries only, possibly behind the leader's.
         Command<StaleRead>(read => Sender.Tell(_machine.Query(read.Query, Now)));
@@ -518,6 +520,14 @@ public sealed class ReplicaActor : ReceivePersistentActor
                 "it cannot catch up until snapshots are sent in chunks", Partition, message.To, snapshot.Metadata.Index, snapshot.Data.Length, _settings.MaxSnapshotBytes);
         _node.ReportSnapshot(message.To, failed: true);
     }
+
+    private static string RoleName(RaftRole role) => role switch
+    {
+        RaftRole.Leader => "leader",
+        RaftRole.Candidate => "candidate",
+        RaftRole.PreCandidate => "pre-candidate",
+        _ => "follower",
+    };
 
     private ReplicaState State() => new(
         Partition, _id, _node.Role, _node.Term, _node.Lead, _node.Committed, _applied, _node.LastIndex,

@@ -23,6 +23,9 @@ public sealed class KvFront : ReceiveActor
 
     private RequestValidator _validator = null!;
     private RequestRouter _router = null!;
+    // How long a replica has to say how far it has got before it is listed as unreachable.
+    private static readonly TimeSpan ReplicaStatusTimeout = TimeSpan.FromSeconds(1);
+
     private IPartitions _partitions = null!;
     private IActorRef? _membership;
     private readonly string _node;
@@ -81,6 +84,13 @@ public sealed class KvFront : ReceiveActor
         {
             if (_membership is not null) _membership.Forward(request);
             else Sender.Tell(new KvError(ErrorCode.UnsupportedRequest, "this server is a single node, not a cluster member (start it with --seed-nodes)"));
+            return;
+        }
+
+        if (request is GetPartitionReplicas)
+        {
+            if (_partitions is IReplicatedPartitions replicated) replicated.ReplicasAsync(ReplicaStatusTimeout).PipeTo(Sender);
+            else Sender.Tell(new KvError(ErrorCode.UnsupportedRequest, "only a Raft cluster keeps replicas of partitions (start it with --replication raft); see kv cluster members"));
             return;
         }
 

@@ -36,6 +36,7 @@ public sealed class RequestValidator(StoreLimits limits)
             : new KvError(ErrorCode.InvalidArgument, $"only Get, Exists, Scan and RandomKey can be read stale, not {r.Query.GetType().Name}"),
         GetStats => null,
         GetServerInfo => null,
+        GetPartitionReplicas => null,
         ReadBackup r => r.Partition < 0 || r.Session < 0 || r.Position < 0
             ? new KvError(ErrorCode.InvalidArgument, $"backup read needs a partition, session and position of 0 or more, got {r.Partition}, {r.Session}, {r.Position}")
             : null,

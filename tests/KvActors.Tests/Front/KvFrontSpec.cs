@@ -31,6 +31,7 @@ public sealed class KvFrontSpec(ITestOutputHelper output)
         { new StaleRead(new Get("")), ErrorCode.InvalidKey },
         { "not a request", ErrorCode.UnsupportedRequest },
         { GetClusterMembers.Instance, ErrorCode.UnsupportedRequest }, // a single node is not a cluster member
+        { GetPartitionReplicas.Instance, ErrorCode.UnsupportedRequest }, // only a Raft cluster has replicas
     };
 
     [Theory]
