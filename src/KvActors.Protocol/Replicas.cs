@@ -4,7 +4,7 @@ namespace KvActors.Protocol;
 /// Ask a Raft cluster for every partition's replicas: where each lives, which leads, and how far each has got
 /// (<c>kv cluster partitions</c>). Replies <see cref="PartitionReplicas"/>; other modes answer UnsupportedRequest.
 /// </summary>
-public sealed record GetPartitionReplicas : IKvRequest
+public sealed record GetPartitionReplicas : IKvQuery
 {
     public static readonly GetPartitionReplicas Instance = new();
 }

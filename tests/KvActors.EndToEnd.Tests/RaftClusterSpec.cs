@@ -101,6 +101,13 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
                 Assert.Equal("unreachable", Assert.Single(p.Replicas, r => r.Node == $"akka.tcp://kv@{hosts[victim].Endpoint}").Role);
                 Assert.NotEqual($"akka.tcp://kv@{hosts[victim].Endpoint}", p.Leader);
             });
+            // INFO says the same: each partition led by a survivor, one replica unreachable.
+            await using (var info = await RawRespClient.ConnectAsync(IPEndPoint.Parse(hosts[survivors[0]].RespEndpoint)))
+            {
+                var replication = await info.CallAsync("INFO", "replication");
+                Assert.Contains("kv_replication:raft\r\n", replication);
+                Assert.Equal(RaftTestCluster.Partitions, System.Text.RegularExpressions.Regex.Matches(replication, @"kv_raft_partition\d+:leader=akka[^,]+,term=\d+,commit=\d+,replicas=3,unreachable=1,").Count);
+            }
 
             TimeSpan longestGap;
             lock (successes)

@@ -16,7 +16,8 @@ internal static class InfoReport
     // Redis's run_id: 40 hex characters, new for each server process.
     private static readonly string RunId = RandomNumberGenerator.GetHexString(40, lowercase: true);
 
-    public static string Build(IReadOnlyCollection<string> requested, StoreStats store, CommandContext context)
+    /// <param name="replicas">A Raft cluster's replicas (null in other modes), for the replication section.</param>
+    public static string Build(IReadOnlyCollection<string> requested, StoreStats store, PartitionReplicas? replicas, CommandContext context)
     {
         var all = requested.Count == 0 || requested.Any(s => s is "all" or "everything" or "default");
         var sections = all ? DefaultSections : DefaultSections.Where(requested.Contains);
@@ -24,13 +25,13 @@ internal static class InfoReport
         foreach (var section in sections)
         {
             if (text.Length > 0) text.Append("\r\n");
-            Append(text, section, store, context);
+            Append(text, section, store, replicas, context);
         }
 
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, string section, StoreStats store, CommandContext context)
+    private static void Append(StringBuilder text, string section, StoreStats store, PartitionReplicas? replicas, CommandContext context)
     {
         var server = context.Server;
         var uptime = server.Clock.GetUtcNow() - server.StartedAt;
@@ -82,6 +83,7 @@ internal static class InfoReport
                 Header(text, "Replication");
                 Field(text, "role", "master");
                 Field(text, "connected_slaves", 0);
+                if (replicas is not null) AppendRaft(text, replicas, store.Node);
                 break;
             case "cluster":
                 AppendCluster(text, store);
@@ -121,6 +123,25 @@ internal static class InfoReport
         {
             Field(text, $"kv_partition{recovery.Partition}", FormattableString.Invariant(
                 $"recovery_ms={(long)recovery.Duration.TotalMilliseconds},started_at_ms={recovery.StartedAt.ToUnixTimeMilliseconds()}"));
+        }
+    }
+
+    // A Raft cluster: per partition its leader, term and commit index, and its replicas' worst lag behind that commit
+    // (as kv cluster partitions shows them), plus how many partitions this node leads.
+    private static void AppendRaft(StringBuilder text, PartitionReplicas replicas, string? node)
+    {
+        var groups = replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key).ToArray();
+        var leaders = groups.Select(g => g.Where(r => r.Role == "leader").MaxBy(r => r.Term)).ToArray();
+        Field(text, "kv_replication", "raft");
+        Field(text, "kv_raft_partitions_led_here", leaders.Count(l => l is not null && l.Node == node));
+        for (var i = 0; i < groups.Length; i++)
+        {
+            var group = groups[i];
+            var unreachable = group.Count(r => r.Role == ReplicaStatus.Unreachable);
+            Field(text, $"kv_raft_partition{group.Key}", leaders[i] is { } leader
+                ? FormattableString.Invariant(
+                    $"leader={leader.Node},term={leader.Term},commit={leader.Commit},replicas={group.Count()},unreachable={unreachable},max_lag={group.Where(r => r.Role != ReplicaStatus.Unreachable).Max(r => Math.Max(0, leader.Commit - r.Applied))}")
+                : FormattableString.Invariant($"leader=none,replicas={group.Count()},unreachable={unreachable}"));
         }
     }
 

@@ -68,11 +68,12 @@ internal static class ServerCommands
     private static CommandAction Info(CommandArgs args, CommandContext context)
     {
         var sections = args.From(1).Select(s => Encoding.UTF8.GetString(s).ToLowerInvariant()).ToArray();
-        return CommandAction.Of(StorePlan.One(GetStats.Instance, reply => reply switch
+        // The replicas too, asked alongside: a Raft cluster reports them, other modes answer UnsupportedRequest.
+        return CommandAction.Of(new StorePlan([GetStats.Instance, GetPartitionReplicas.Instance], PlanMode.Concurrent, replies => replies[0] switch
         {
-            StoreStats stats => RespValue.Bulk(InfoReport.Build(sections, stats, context)),
+            StoreStats stats => RespValue.Bulk(InfoReport.Build(sections, stats, replies[1] as PartitionReplicas, context)),
             KvError error => RespErrors.From(error),
-            _ => StoreReplies.Unexpected(reply),
+            var reply => StoreReplies.Unexpected(reply),
         }));
     }
 

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace KvActors.Tests.Resp;
 
-/// <summary>The cluster section of INFO, from the stats a front answers, without a store.</summary>
+/// <summary>The cluster and replication sections of INFO, from the stats a front answers, without a store.</summary>
 public sealed class InfoReportSpec
 {
     private const string Node = "akka.tcp://kv@127.0.0.1:4061";
@@ -51,7 +51,7 @@ public sealed class InfoReportSpec
             "kv_node_partitions:1,3\r\n" +
             "kv_partition1:recovery_ms=12,started_at_ms=1700000000123\r\n" +
             "kv_partition3:recovery_ms=1500,started_at_ms=1700000002123\r\n",
-            InfoReport.Build(["cluster"], Stats(cluster), _context));
+            InfoReport.Build(["cluster"], Stats(cluster), replicas: null, _context));
     }
 
     [Fact]
@@ -66,6 +66,31 @@ public sealed class InfoReportSpec
             "kv_node_partitions:1,3\r\n" +
             "kv_partition1:recovery_ms=12,started_at_ms=1700000000123\r\n" +
             "kv_partition3:recovery_ms=1500,started_at_ms=1700000002123\r\n",
-            InfoReport.Build(["cluster"], Stats(cluster: null), _context));
+            InfoReport.Build(["cluster"], Stats(cluster: null), replicas: null, _context));
+    }
+
+    [Fact]
+    public void InfoReport_should_show_each_raft_partitions_leader_term_commit_and_worst_lag_in_replication()
+    {
+        const string Other = "akka.tcp://kv@127.0.0.1:4062";
+        const string Third = "akka.tcp://kv@127.0.0.1:4063";
+        var replicas = new PartitionReplicas(
+        [
+            new ReplicaStatus(0, Node, 1, "leader", 3, 1, 120, 120, 120),
+            new ReplicaStatus(0, Other, 2, "follower", 3, 1, 118, 117, 120),
+            ReplicaStatus.NotAnswered(0, Third, 3),
+            new ReplicaStatus(1, Node, 1, "follower", 2, 0, 40, 40, 40),
+            new ReplicaStatus(1, Other, 2, "candidate", 3, 0, 40, 40, 40),
+        ]);
+
+        Assert.Equal(
+            "# Replication\r\n" +
+            "role:master\r\n" +
+            "connected_slaves:0\r\n" +
+            "kv_replication:raft\r\n" +
+            "kv_raft_partitions_led_here:1\r\n" +
+            $"kv_raft_partition0:leader={Node},term=3,commit=120,replicas=3,unreachable=1,max_lag=3\r\n" +
+            "kv_raft_partition1:leader=none,replicas=2,unreachable=0\r\n",
+            InfoReport.Build(["replication"], Stats(cluster: null), replicas, _context));
     }
 }
