@@ -24,6 +24,9 @@ internal sealed class ServerConnection
     private long _unreachableUntil;
     private string _unreachableReason = "";
 
+    // The server's "no such actor" answer in the current resolve, if one came: it runs, its front does not yet.
+    private string? _frontMissing;
+
     /// <param name="id">Unique among the client's connections (it names the watcher actor).</param>
     public ServerConnection(ActorSystem system, ActorPath path, int id)
     {
@@ -55,7 +58,10 @@ internal sealed class ServerConnection
         }
         catch (TimeoutException)
         {
-            throw Unreachable(NoReplyWithin(timeout));
+            // A server that said "no such actor" during this wait is running: say so, not that nothing answered.
+            string? missing;
+            lock (_lock) missing = _frontMissing;
+            throw missing is null ? Unreachable(NoReplyWithin(timeout)) : StillStarting(missing, timeout);
         }
     }
 
@@ -125,9 +131,12 @@ internal sealed class ServerConnection
 
     // A server that is still starting has its remoting port open before its front exists: such a server answers
     // "no such actor", and is asked again, every StartingRetry, until the timeout runs out.
+    // The last try may get no answer in what is left of the timeout (a busy machine); the "no such actor" answers
+    // before it still show the server runs, so the error says the front is missing rather than that none answered.
     private async Task<ServerSession> ResolveAsync(TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
+        lock (_lock) _frontMissing = null;
         while (true)
         {
             try
@@ -136,12 +145,34 @@ internal sealed class ServerConnection
             }
             catch (FrontMissingException missing)
             {
+                lock (_lock) _frontMissing = missing.Message;
                 var left = timeout - Stopwatch.GetElapsedTime(started);
-                if (left <= StartingRetry) throw new KvUnavailableException($"{missing.Message} (still starting? asked for {Durations.Format(timeout)})");
+                if (left <= StartingRetry) throw StillStarting(missing.Message, timeout);
                 await Task.Delay(StartingRetry).ConfigureAwait(false);
+            }
+            catch (NoReplyException) when (FrontMissing is { } missing)
+            {
+                throw StillStarting(missing, timeout);
+            }
+            catch (NoReplyException)
+            {
+                throw Unreachable(NoReplyWithin(timeout));
             }
         }
     }
+
+    private string? FrontMissing
+    {
+        get
+        {
+            lock (_lock) return _frontMissing;
+        }
+    }
+
+    private static KvUnavailableException StillStarting(string missing, TimeSpan timeout) =>
+        new($"{missing} (still starting? asked for {Durations.Format(timeout)})");
+
+    private sealed class NoReplyException : Exception;
 
     private static readonly TimeSpan StartingRetry = TimeSpan.FromMilliseconds(200);
 
@@ -170,7 +201,7 @@ internal sealed class ServerConnection
         }
         catch (ActorNotFoundException e) when (e.InnerException is AskTimeoutException)
         {
-            throw Unreachable(NoReplyWithin(timeout));
+            throw new NoReplyException();
         }
         catch (ActorNotFoundException)
         {
