@@ -7,10 +7,13 @@ namespace KvActors.Cluster.Raft;
 /// <summary>
 /// Keeps <see cref="RaftPartitions"/> informed. Leaders: every <see cref="LeaderChanged"/> this node's replicas
 /// publish. Nodes: which replica nodes are gone, from this node's view of the cluster: a node is
-/// gone once it is unreachable, downed, exiting or removed, and back once a member at its address is reachable and
-/// joining or up again (a restarted process is a new incarnation at the same address). A node the membership has not
-/// mentioned yet (the cluster is still forming) is assumed alive: Raft traffic does not depend on membership, so
-/// its replicas may well lead.
+/// gone once it is downed (a dead process is downed at once by the dead-process detector), exiting or removed, and
+/// back once a member at its address is joining or up again (a restarted process is a new incarnation at the same
+/// address). Unreachable alone is not gone: Raft traffic does not depend on membership, and a view that marks a node
+/// unreachable can be wrong while Raft still hears it (in CI a restarted first seed formed a cluster of its own, marked
+/// the node leading every partition unreachable, and stopped routing to it for a minute). A paused or cut-off leader
+/// is left by the routing when this node's replicas report the new leader (<see cref="LeaderChanged"/>). A node the
+/// membership has not mentioned yet (the cluster is still forming) is assumed alive.
 /// </summary>
 public sealed class RoutingWatcher : ReceiveActor
 {
@@ -23,7 +26,7 @@ public sealed class RoutingWatcher : ReceiveActor
     {
         _partitions = partitions;
         Receive<ClusterEvent.IMemberEvent>(e => Seen(e.Member, e is ClusterEvent.MemberJoined or ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp));
-        Receive<ClusterEvent.UnreachableMember>(e => Seen(e.Member, alive: false));
+        Receive<ClusterEvent.UnreachableMember>(_ => { });
         Receive<ClusterEvent.ReachableMember>(e => Seen(e.Member, alive: e.Member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving));
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<LeaderChanged>(e => _partitions.LeaderChanged(e.Partition, e.Term, e.Leader));
