@@ -74,11 +74,10 @@ internal static class JsonFormat
     {
         json.WriteStartObject();
         json.WriteStartArray("partitions");
-        foreach (var group in replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key))
+        foreach (var (partition, leader, group) in replicas.ByPartition())
         {
-            var leader = group.Where(r => r.Role == "leader").MaxBy(r => r.Term);
             json.WriteStartObject();
-            json.WriteNumber("partition", group.Key);
+            json.WriteNumber("partition", partition);
             if (leader is null)
             {
                 json.WriteNull("leader");
@@ -93,7 +92,7 @@ internal static class JsonFormat
             }
 
             json.WriteStartArray("replicas");
-            foreach (var r in group.OrderBy(r => r.ReplicaId))
+            foreach (var r in group)
             {
                 json.WriteStartObject();
                 json.WriteNumber("id", r.ReplicaId);

@@ -43,13 +43,12 @@ internal static class TextFormat
     /// leader's commit index.</summary>
     public static IEnumerable<string> ReplicaLines(PartitionReplicas replicas)
     {
-        foreach (var group in replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key))
+        foreach (var (partition, leader, group) in replicas.ByPartition())
         {
-            var leader = group.Where(r => r.Role == "leader").MaxBy(r => r.Term);
             yield return leader is null
-                ? $"partition {group.Key}: no leader"
-                : string.Create(CultureInfo.InvariantCulture, $"partition {group.Key}: leader {leader.Node}, term {leader.Term}, commit {leader.Commit}");
-            foreach (var r in group.OrderBy(r => r.ReplicaId))
+                ? $"partition {partition}: no leader"
+                : string.Create(CultureInfo.InvariantCulture, $"partition {partition}: leader {leader.Node}, term {leader.Term}, commit {leader.Commit}");
+            foreach (var r in group)
             {
                 yield return r.Role == ReplicaStatus.Unreachable
                     ? string.Create(CultureInfo.InvariantCulture, $"  replica {r.ReplicaId} on {r.Node}: unreachable")

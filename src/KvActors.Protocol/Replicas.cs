@@ -29,10 +29,19 @@ public sealed record GetReplicaStatus : IKvRequest
 public sealed record ReplicaStatus(
     int Partition, string Node, long ReplicaId, string Role, long Term, long LeaderId, long Commit, long Applied, long LastIndex) : IKvReply
 {
+    public const string Leader = "leader";
     public const string Unreachable = "unreachable";
 
     public static ReplicaStatus NotAnswered(int partition, string node, long replicaId) => new(partition, node, replicaId, Unreachable, 0, 0, 0, 0, 0);
 }
 
 /// <summary>Every replica of every partition, as gathered by the node asked.</summary>
-public sealed record PartitionReplicas(IReadOnlyList<ReplicaStatus> Replicas) : IKvReply;
+public sealed record PartitionReplicas(IReadOnlyList<ReplicaStatus> Replicas) : IKvReply
+{
+    /// <summary>The replicas of each partition in partition order, each with its leader (the one in the highest term
+    /// that says it leads), or null during an election.</summary>
+    public IEnumerable<(int Partition, ReplicaStatus? Leader, IReadOnlyList<ReplicaStatus> Replicas)> ByPartition() =>
+        Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key).Select(g => (g.Key,
+            g.Where(r => r.Role == ReplicaStatus.Leader).MaxBy(r => r.Term),
+            (IReadOnlyList<ReplicaStatus>)g.OrderBy(r => r.ReplicaId).ToArray()));
+}

@@ -523,7 +523,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private static string RoleName(RaftRole role) => role switch
     {
-        RaftRole.Leader => "leader",
+        RaftRole.Leader => ReplicaStatus.Leader,
         RaftRole.Candidate => "candidate",
         RaftRole.PreCandidate => "pre-candidate",
         _ => "follower",

@@ -130,18 +130,16 @@ internal static class InfoReport
     // (as kv cluster partitions shows them), plus how many partitions this node leads.
     private static void AppendRaft(StringBuilder text, PartitionReplicas replicas, string? node)
     {
-        var groups = replicas.Replicas.GroupBy(r => r.Partition).OrderBy(g => g.Key).ToArray();
-        var leaders = groups.Select(g => g.Where(r => r.Role == "leader").MaxBy(r => r.Term)).ToArray();
+        var groups = replicas.ByPartition().ToArray();
         Field(text, "kv_replication", "raft");
-        Field(text, "kv_raft_partitions_led_here", leaders.Count(l => l is not null && l.Node == node));
-        for (var i = 0; i < groups.Length; i++)
+        Field(text, "kv_raft_partitions_led_here", groups.Count(g => g.Leader is not null && g.Leader.Node == node));
+        foreach (var (partition, found, group) in groups)
         {
-            var group = groups[i];
             var unreachable = group.Count(r => r.Role == ReplicaStatus.Unreachable);
-            Field(text, $"kv_raft_partition{group.Key}", leaders[i] is { } leader
+            Field(text, $"kv_raft_partition{partition}", found is { } leader
                 ? FormattableString.Invariant(
-                    $"leader={leader.Node},term={leader.Term},commit={leader.Commit},replicas={group.Count()},unreachable={unreachable},max_lag={group.Where(r => r.Role != ReplicaStatus.Unreachable).Max(r => Math.Max(0, leader.Commit - r.Applied))}")
-                : FormattableString.Invariant($"leader=none,replicas={group.Count()},unreachable={unreachable}"));
+                    $"leader={leader.Node},term={leader.Term},commit={leader.Commit},replicas={group.Count},unreachable={unreachable},max_lag={group.Where(r => r.Role != ReplicaStatus.Unreachable).Max(r => Math.Max(0, leader.Commit - r.Applied))}")
+                : FormattableString.Invariant($"leader=none,replicas={group.Count},unreachable={unreachable}"));
         }
     }
 
