@@ -47,6 +47,7 @@ public sealed class RaftRollingRestartSpec(ITestOutputHelper output)
             {
                 var before = ledger.Acknowledged;
                 await Eventually.TrueAsync(() => ledger.Acknowledged >= before + 200, TimeSpan.FromSeconds(60));
+                await cluster.MembershipFormedAsync(TimeSpan.FromSeconds(60));
                 hosts[node].Terminate();
                 Assert.Equal(0, await hosts[node].WaitForExitAsync(TimeSpan.FromSeconds(30)));
                 Assert.Contains("Handed every leadership on this node to other replicas", hosts[node].Output);

@@ -129,6 +129,22 @@ internal sealed partial class RaftTestCluster : IDisposable
         return busiest.Key;
     }
 
+    /// <summary>Waits until every node sees all <see cref="Nodes"/> members up and reachable: the cluster an operator
+    /// checks for (<c>kv cluster members</c>) before taking the next node of a rolling restart down. Raft serves before
+    /// that, but a seed restarted before the membership first formed founds a membership of its own.</summary>
+    public async Task MembershipFormedAsync(TimeSpan within)
+    {
+        foreach (var host in Hosts)
+        {
+            await using var client = await KvClient.ConnectAsync(host.Endpoint, ClientOptions);
+            await Eventually.AssertAsync(async () =>
+            {
+                var members = await client.GetClusterMembersAsync();
+                Assert.Equal(Nodes, members.Members.Count(m => m.Status == "Up" && m.Reachable));
+            }, within, TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>Waits until one round of writes to a key on every partition succeeds through the client's node;
     /// returns that round's time.</summary>
     public static async Task<TimeSpan> WritableAsync(KvClient client, TimeSpan within)

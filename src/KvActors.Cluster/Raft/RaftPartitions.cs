@@ -167,7 +167,7 @@ public sealed class RaftPartitions : IReplicatedPartitions
     }
 
     /// <summary>A replica on this node saw <paramref name="partition"/>'s leader change: route there (or probe, while
-    /// none is known). Requests waiting on the former leader are answered now: a write there may or may not commit
+    /// none is known), and count the leader's node as running. Requests waiting on the former leader are answered now: a write there may or may not commit
     /// under the new leader, so its outcome is unknown; a read goes on to the new leader. Older terms' news is
     /// ignored, and so is "no leader" in the term of a known one.</summary>
     public void LeaderChanged(int partition, ulong term, Address? leader)
@@ -180,6 +180,10 @@ public sealed class RaftPartitions : IReplicatedPartitions
             _leaderTerms[partition] = term;
             former = Interlocked.Exchange(ref _leaders[partition], leader);
         }
+
+        // A replica here heard from that leader in this term: its node runs, whatever the membership last said (a
+        // restarted node whose new incarnation this node's cluster view has not admitted yet).
+        if (leader is not null) NodeBack(leader);
 
         if (former is not null && former != leader) Abandon(former, partition);
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using KvActors.Replication;
 
 namespace KvActors.Cluster.Raft;
@@ -18,6 +19,8 @@ namespace KvActors.Cluster.Raft;
 public sealed class RoutingWatcher : ReceiveActor
 {
     private readonly RaftPartitions _partitions;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Address _self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
 
     // The latest incarnation seen at each address, and whether it serves.
     private readonly Dictionary<Address, (UniqueAddress Incarnation, bool Alive)> _nodes = [];
@@ -56,7 +59,12 @@ public sealed class RoutingWatcher : ReceiveActor
             if (!alive || member.UniqueAddress.Uid == known.Incarnation.Uid) return;
         }
 
+        var was = _nodes.TryGetValue(address, out var before) ? before.Alive : (bool?)null;
         _nodes[address] = (member.UniqueAddress, alive);
+        // Said once per change, so a routing problem can be traced to the membership news behind it.
+        if (was != alive && member.Address != _self)
+            _log.Info(alive ? "Routing to {0} ({1}, incarnation {2})" : "Routing around {0}: the cluster has it {1} (incarnation {2})",
+                address, member.Status, member.UniqueAddress.Uid);
         if (alive) _partitions.NodeBack(address);
         else _partitions.NodeGone(address);
     }
