@@ -20,7 +20,8 @@ public sealed record GetReplicaStatus : IKvRequest
 /// <param name="Partition">The partition it replicates.</param>
 /// <param name="Node">The node it lives on (akka.tcp://kv@HOST:PORT).</param>
 /// <param name="ReplicaId">Its Raft id in the group.</param>
-/// <param name="Role">leader, follower, candidate, pre-candidate; "unreachable" if it did not answer.</param>
+/// <param name="Role">leader, follower, candidate, pre-candidate; learner (catching up before it may vote), joining
+/// (not yet in its group); "unreachable" if it did not answer.</param>
 /// <param name="Term">Its current term.</param>
 /// <param name="LeaderId">The replica it knows as leader, 0 if none.</param>
 /// <param name="Commit">The highest log index it knows committed.</param>
@@ -31,6 +32,8 @@ public sealed record ReplicaStatus(
 {
     public const string Leader = "leader";
     public const string Unreachable = "unreachable";
+    public const string Learner = "learner";
+    public const string Joining = "joining";
 
     public static ReplicaStatus NotAnswered(int partition, string node, long replicaId) => new(partition, node, replicaId, Unreachable, 0, 0, 0, 0, 0);
 }

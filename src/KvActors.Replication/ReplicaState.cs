@@ -35,4 +35,7 @@ public sealed record ReplicaState(
 
     /// <summary>Snapshots it installed from a leader since it started.</summary>
     public int SnapshotsReceived { get; init; }
+
+    /// <summary>The group's membership as this replica has applied it.</summary>
+    public ConfState Members { get; init; } = ConfState.Empty;
 }

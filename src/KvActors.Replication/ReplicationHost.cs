@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using KvActors.Protocol;
 using KvActors.Raft;
+using KvActors.Replication.Joining;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Transport;
 
@@ -14,6 +15,13 @@ namespace KvActors.Replication;
 /// <see cref="RaftEnvelope"/> per node once the mailbox holds no more, and envelopes from other nodes are handed to
 /// the replicas they name. Requests reach a replica wrapped in a <see cref="PartitionEnvelope"/>.
 /// A replica that stops (its journal failed) is started again after a pause; it recovers from its journal.
+/// <para>
+/// Before its first replica starts, a node knows which incarnation of its replicas its data directory holds
+/// (<see cref="NodeIncarnation"/>). A directory without one is new or was emptied: the node asks every other node
+/// (<see cref="GetBootstrapState"/>) until it can tell whether to found the groups or to rejoin them under new ids
+/// (<see cref="IncarnationChoice"/>), records the answer, and only then starts its replicas. A rejoining replica
+/// starts empty and asks its group's leader to take it in (<see cref="JoinGroup"/>).
+/// </para>
 /// </summary>
 public sealed class ReplicationHost : ReceiveActor, IWithTimers
 {
@@ -21,6 +29,8 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan RestartAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HandOffAskTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AskPeersEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StateAskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ReplicationSettings _settings;
     private readonly Dictionary<int, ReplicaGroup> _groups;
@@ -31,6 +41,10 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Address _self;
     private bool _flushScheduled;
+
+    // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
+    private int? _incarnation;
+    private readonly Dictionary<Address, BootstrapState> _peerStates = [];
 
     public ReplicationHost(ReplicationSettings settings, IReadOnlyList<ReplicaGroup> groups)
     {
@@ -79,6 +93,30 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             Timers.StartSingleTimer(("restart", partition), new RestartReplica(partition), RestartAfter);
         });
         Receive<RestartReplica>(restart => StartReplica(_groups[restart.Partition]));
+        Receive<GetBootstrapState>(_ => AnswerBootstrapState());
+        Receive<BootstrapState>(state =>
+        {
+            if (_incarnation is not null) return;
+            _peerStates[Sender.Path.Address] = state;
+            Decide();
+        });
+        Receive<AskPeers>(_ =>
+        {
+            foreach (var peer in Peers) HostOn(peer).Tell(GetBootstrapState.Instance, Self);
+        });
+        Receive<JoinGroup>(join =>
+        {
+            if (!_groups.TryGetValue(join.Partition, out var group)) return;
+            if (_replicas.TryGetValue(join.Partition, out var replica) && replica.Equals(Sender))
+            {
+                // Our own replica asks: on to every other node of its group, where only the leader acts.
+                foreach (var node in group.Replicas.Values.Where(n => n != _self).Distinct()) HostOn(node).Tell(join, Self);
+            }
+            else if (_replicas.TryGetValue(join.Partition, out var local))
+            {
+                local.Tell(join);
+            }
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -90,14 +128,91 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        foreach (var group in _groups.Values) StartReplica(group);
         Timers.StartPeriodicTimer(nameof(RaftTick), RaftTick.Instance, _settings.TickInterval);
+        if (NodeIncarnation.Load(_settings.DataDirectory) is { } recorded)
+        {
+            StartReplicas(recorded);
+            return;
+        }
+
+        _log.Info("No replica incarnation recorded in {0}: asking the other nodes whether the groups already run",
+            _settings.DataDirectory.Length > 0 ? _settings.DataDirectory : "memory");
+        Self.Tell(AskPeers.Instance);
+        Timers.StartPeriodicTimer(nameof(AskPeers), AskPeers.Instance, AskPeersEvery);
+        Decide(); // a single node has no one to ask
+    }
+
+    // Every other node holding a replica of some group.
+    private IEnumerable<Address> Peers => _groups.Values.SelectMany(g => g.Replicas.Values).Where(n => n != _self).Distinct();
+
+    private void Decide()
+    {
+        var slot = _groups.Values.Select(g => g.SlotOn(_self)).FirstOrDefault(s => s is not null);
+        if (slot is null)
+        {
+            StartReplicas(0); // no replica of any group here: nothing to found or rejoin
+            return;
+        }
+
+        switch (IncarnationChoice.Decide(slot.Value, Peers.Count(), _peerStates.Values, DateTimeOffset.UtcNow))
+        {
+            case IncarnationChoice.Found:
+                _log.Info("Founding this node's replicas (incarnation 0): every other node answered and none has run its groups yet");
+                Record(0);
+                break;
+            case IncarnationChoice.Rejoin rejoin:
+                _log.Warning("This node's data directory is new or was emptied while its groups run: {0}. Rejoining them as incarnation {1} " +
+                    "(new replica ids); each replica is re-filled from its group's leader and made a voter once it has caught up",
+                    rejoin.Why, rejoin.Incarnation);
+                Record(rejoin.Incarnation);
+                break;
+        }
+    }
+
+    private void Record(int incarnation)
+    {
+        // Recorded before any replica starts: a replica that ran must never be started again under other ids, nor a
+        // rejoined one as a founder.
+        NodeIncarnation.Save(_settings.DataDirectory, incarnation);
+        Timers.Cancel(nameof(AskPeers));
+        _peerStates.Clear();
+        StartReplicas(incarnation);
+    }
+
+    private void StartReplicas(int incarnation)
+    {
+        _incarnation = incarnation;
+        foreach (var group in _groups.Values) StartReplica(group);
+    }
+
+    // Ready once every replica here has recovered; active if any has seen an election or an entry past the founding one.
+    private void AnswerBootstrapState()
+    {
+        if (_incarnation is null)
+        {
+            Sender.Tell(BootstrapState.Empty);
+            return;
+        }
+
+        if (_started.Count < _replicas.Count)
+        {
+            Sender.Tell(BootstrapState.NotReady);
+            return;
+        }
+
+        var asks = _replicas.Select(r => r.Value.Ask<ReplicaState>(new GetReplicaState(r.Key), StateAskTimeout)).ToArray();
+        Task.WhenAll(asks).ContinueWith(t => t.IsCompletedSuccessfully
+                ? new BootstrapState(true,
+                    t.Result.Any(s => s.Term > MemoryStorage.BootstrapTerm || s.LastIndex > MemoryStorage.BootstrapIndex),
+                    t.Result.SelectMany(s => s.Members.Voters.Concat(s.Members.Learners)).Distinct().ToArray())
+                : BootstrapState.NotReady)
+            .PipeTo(Sender);
     }
 
     private void StartReplica(ReplicaGroup group)
     {
-        if (group.ReplicaOn(_self) is not { } id) return;
-        var replica = Context.ActorOf(ReplicaActor.Props(_settings, group, id, Self), $"p{group.Partition}");
+        if (_incarnation is not { } incarnation || group.ReplicaOn(_self, incarnation) is not { } id) return;
+        var replica = Context.ActorOf(ReplicaActor.Props(_settings, group, id, founding: incarnation == 0, Self), $"p{group.Partition}");
         Context.Watch(replica);
         _replicas[group.Partition] = replica;
     }
@@ -143,4 +258,9 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     }
 
     private sealed record RestartReplica(int Partition);
+
+    private sealed class AskPeers
+    {
+        public static readonly AskPeers Instance = new();
+    }
 }

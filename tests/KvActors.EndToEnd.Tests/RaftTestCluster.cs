@@ -63,6 +63,17 @@ internal sealed partial class RaftTestCluster : IDisposable
         Hosts[node] = StartNode(node);
     }
 
+    /// <summary>Empties the data directory of a node that is down: a lost disk, or a new machine at its address.</summary>
+    public void Wipe(int node)
+    {
+        if (!Hosts[node].HasExited) throw new InvalidOperationException($"node {node} is running");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(_directories[node].Path))
+        {
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+    }
+
     /// <summary>Every node's output, for a failure's message.</summary>
     public string Outputs() => string.Join("\n", Hosts.Select((h, i) => $"--- node {i} ---\n{h.Output}"));
 

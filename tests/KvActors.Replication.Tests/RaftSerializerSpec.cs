@@ -1,5 +1,6 @@
 using Akka.Actor;
 using KvActors.Raft;
+using KvActors.Replication.Joining;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Serialization;
 using KvActors.Replication.Transport;
@@ -42,6 +43,19 @@ public sealed class RaftSerializerSpec : IDisposable
 
         Assert.Equal(messages.Length, back.Messages.Count);
         for (var i = 0; i < messages.Length; i++) AssertSame(messages[i], back.Messages[i]);
+    }
+
+    [Fact]
+    public void RaftSerializer_should_carry_a_joining_nodes_messages()
+    {
+        Assert.Same(GetBootstrapState.Instance, RoundTrip(GetBootstrapState.Instance));
+        var state = RoundTrip(new BootstrapState(true, true, [1, 2, 3 + ReplicaGroup.IncarnationStride * 29_000_000]));
+        Assert.Equal((true, true), (state.Ready, state.Active));
+        Assert.Equal([1UL, 2, 3 + ReplicaGroup.IncarnationStride * 29_000_000], state.Members);
+        var notReady = RoundTrip(BootstrapState.NotReady);
+        Assert.Equal((false, false), (notReady.Ready, notReady.Active));
+        Assert.Empty(notReady.Members);
+        Assert.Equal(new JoinGroup(7, 1003), RoundTrip(new JoinGroup(7, 1003)));
     }
 
     [Fact]

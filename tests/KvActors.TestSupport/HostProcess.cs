@@ -57,6 +57,8 @@ public sealed partial class HostProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

@@ -60,7 +60,7 @@ public sealed class RaftPartitions : IReplicatedPartitions
         _groups = groups;
         _self = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         // The first guess: this node's own replica if it has one (it knows who leads), else the group's first.
-        _leaders = groups.Select(g => g.ReplicaOn(_self) is not null ? _self : g.Replicas.OrderBy(r => r.Key).First().Value).ToArray();
+        _leaders = groups.Select(g => g.SlotOn(_self) is not null ? _self : g.Replicas.OrderBy(r => r.Key).First().Value).ToArray();
         _leaderTerms = new ulong[groups.Count];
     }
 

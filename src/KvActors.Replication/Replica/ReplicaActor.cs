@@ -5,6 +5,7 @@ using Akka.Persistence;
 using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Raft;
+using KvActors.Replication.Joining;
 using KvActors.Replication.Transport;
 using KvActors.Server.Commit;
 using KvActors.Server.Partition;
@@ -37,10 +38,18 @@ namespace KvActors.Replication.Replica;
 /// behind it (keeping <see cref="ReplicationSettings.SnapshotCatchUpEntries"/>) and deletes the journal events and
 /// older snapshots it covers. A leader sends its latest saved snapshot to a follower whose next entry it compacted.
 /// </para>
-/// Not yet: membership changes, the expiry sweep.
+/// <para>
+/// Membership: a replica of a rejoining node (<see cref="ReplicationHost"/>) starts empty and outside the group; until
+/// it is a voter it asks the group (<see cref="JoinGroup"/>) every <see cref="JoinAskTicks"/> ticks, and the leader
+/// takes it in one change at a time (<see cref="JoinSteps"/>). Changes take effect as they are applied.
+/// </para>
+/// Not yet: the expiry sweep.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor
 {
+    // A joining replica's asks: often enough that each step of its admission follows the last quickly.
+    private const int JoinAskTicks = 5;
+
     private readonly ReplicationSettings _settings;
     private readonly ReplicaGroup _group;
     private readonly ulong _id;
@@ -90,14 +99,15 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
     private PartitionRecovery? _recovery;
     private readonly BackupSessions _backups;
+    private int _ticksSinceJoinAsk;
 
-    public ReplicaActor(ReplicationSettings settings, ReplicaGroup group, ulong id, IActorRef host)
+    public ReplicaActor(ReplicationSettings settings, ReplicaGroup group, ulong id, bool founding, IActorRef host)
     {
         _settings = settings;
         _group = group;
         _id = id;
         _host = host;
-        _storage = new ReplicaStorage(group.Founders);
+        _storage = new ReplicaStorage(founding ? group.Founders : null);
         _machine = new KvStateMachine(settings.Limits);
         _codec = new StateCodec(Context.System);
         _backups = new BackupSessions(group.Partition, settings.Limits.ScanPageBytes);
@@ -116,6 +126,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         {
             _backups.DropIdle(Now);
             _node.Tick();
+            AskToJoin();
             AfterInput();
         });
         Command<ProcessReady>(_ =>
@@ -125,7 +136,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         });
         Command<GetReplicaState>(_ => Sender.Tell(State()));
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(Partition, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
-            (long)_id, RoleName(_node.Role), (long)_node.Term, (long)_node.Lead, (long)_node.Committed, (long)_applied, (long)_node.LastIndex)));
+            (long)_id, RoleName(), (long)_node.Term, (long)_node.Lead, (long)_node.Committed, (long)_applied, (long)_node.LastIndex)));
         Command<HandOffLeadership>(_ => Sender.Tell(HandOff()));
         // Any replica, leading or not: its applied state, committed entries only, possibly behind the leader's.
         Command<StaleRead>(read => Sender.Tell(_machine.Query(read.Query, Now)));
@@ -145,6 +156,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
+        Command<JoinGroup>(OnJoinRequest);
         Command<IWriteCommand>(OnWrite);
         Command<IKvQuery>(OnQuery);
         Command<IKvRequest>(request =>
@@ -155,8 +167,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     public static string PersistenceIdOf(int partition, ulong replicaId) => $"replica-p{partition}-r{replicaId}";
 
-    public static Props Props(ReplicationSettings settings, ReplicaGroup group, ulong id, IActorRef host) =>
-        Akka.Actor.Props.Create(() => new ReplicaActor(settings, group, id, host));
+    /// <param name="founding">Whether the replica founds its group (incarnation 0) or joins it running.</param>
+    public static Props Props(ReplicationSettings settings, ReplicaGroup group, ulong id, bool founding, IActorRef host) =>
+        Akka.Actor.Props.Create(() => new ReplicaActor(settings, group, id, founding, host));
 
     // The one clock read: the state machine is given the time, it never reads it.
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -196,6 +209,24 @@ public sealed class ReplicaActor : ReceivePersistentActor
         if (message.To != _id) return;
         _node.Step(message);
         AfterInput();
+    }
+
+    private void AskToJoin()
+    {
+        if (_node.ConfState.Voters.Contains(_id) || ++_ticksSinceJoinAsk < JoinAskTicks) return;
+        _ticksSinceJoinAsk = 0;
+        _host.Tell(new JoinGroup(Partition, _id));
+    }
+
+    private void OnJoinRequest(JoinGroup join)
+    {
+        if (!_leading || join.ReplicaId == _id) return;
+        var match = _node.Status().Progress.TryGetValue(join.ReplicaId, out var progress) ? progress.Match : 0;
+        if (JoinSteps.Next(_node.ConfState, join.ReplicaId, match, _node.Committed) is not { } change) return;
+        // Refused while an earlier change is not yet applied: the replica asks again.
+        if (!_node.ProposeConfChange(change)) return;
+        _log.Info("Partition {0}: proposed {1} of replica {2} (membership now {3})", Partition, change.Type, change.NodeId, _node.ConfState);
+        MaybeScheduleReady();
     }
 
     private void OnWrite(IWriteCommand command)
@@ -331,6 +362,11 @@ public sealed class ReplicaActor : ReceivePersistentActor
             if (entry.Type == EntryType.Normal && entry.Data.Length > 0)
             {
                 foreach (var change in _codec.DecodeChanges(entry.Data)) _machine.ApplyEvent(change);
+            }
+            else if (entry.Type == EntryType.ConfChange)
+            {
+                var change = ConfChange.Decode(entry.Data);
+                _log.Info("Partition {0}: {1} of replica {2} committed at {3}; in effect here once applied", Partition, change.Type, change.NodeId, entry.Index);
             }
 
             _applied = entry.Index;
@@ -521,11 +557,14 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _node.ReportSnapshot(message.To, failed: true);
     }
 
-    private static string RoleName(RaftRole role) => role switch
+    // A replica outside the voters says so: a learner catches up, a joining replica waits to be added.
+    private string RoleName() => _node.Role switch
     {
         RaftRole.Leader => ReplicaStatus.Leader,
         RaftRole.Candidate => "candidate",
         RaftRole.PreCandidate => "pre-candidate",
+        _ when _node.ConfState.Learners.Contains(_id) => ReplicaStatus.Learner,
+        _ when !_node.ConfState.Voters.Contains(_id) => ReplicaStatus.Joining,
         _ => "follower",
     };
 
@@ -536,6 +575,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         FirstIndex = _storage.Raft.FirstIndex,
         SnapshotIndex = _snapshotIndex,
         SnapshotsReceived = _snapshotsReceived,
+        Members = _node.ConfState,
     };
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
 using KvActors.Raft;
+using KvActors.Replication.Joining;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Serialization.Proto;
 using KvActors.Replication.Transport;
@@ -11,7 +12,7 @@ namespace KvActors.Replication.Serialization;
 
 /// <summary>
 /// Protobuf serializer of replication's types: Raft envelopes between nodes, replica log events in the journal, replica
-/// snapshots in the snapshot store, and the not-leader reply (see Proto/raft.proto for the compatibility rules). A serializer of its own, with its own
+/// snapshots in the snapshot store, the not-leader reply and the messages of a node joining its groups (see Proto/raft.proto for the compatibility rules). A serializer of its own, with its own
 /// id, rather than more cases in the protocol's KvSerializer: the protocol assembly is all a remote client loads,
 /// and Raft is none of its business. Entry payloads are opaque bytes here (the state machine's own format, see
 /// <see cref="StateCodec"/>). Manifests are part of the stored format: never reuse or rename one.
@@ -22,6 +23,9 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string LogWrittenManifest = "r-log";
     private const string NotLeaderManifest = "r-not-leader";
     private const string SnapshotManifest = "r-snapshot";
+    private const string GetBootstrapStateManifest = "r-get-bootstrap";
+    private const string BootstrapStateManifest = "r-bootstrap";
+    private const string JoinGroupManifest = "r-join";
 
     public override int Identifier => 7302;
 
@@ -31,6 +35,9 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         RaftLogWritten => LogWrittenManifest,
         NotLeader => NotLeaderManifest,
         ReplicaSnapshot => SnapshotManifest,
+        GetBootstrapState => GetBootstrapStateManifest,
+        BootstrapState => BootstrapStateManifest,
+        JoinGroup => JoinGroupManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -40,6 +47,9 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         RaftLogWritten m => ToProto(m).ToByteArray(),
         NotLeader m => ToProto(m).ToByteArray(),
         ReplicaSnapshot m => ToProto(m).ToByteArray(),
+        GetBootstrapState => new BootstrapStateQuery().ToByteArray(),
+        BootstrapState m => new BootstrapStateReply { Ready = m.Ready, Active = m.Active, Members = { m.Members } }.ToByteArray(),
+        JoinGroup m => new JoinGroupRequest { Partition = m.Partition, ReplicaId = m.ReplicaId }.ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -49,6 +59,9 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         LogWrittenManifest => FromProto(RaftLogWrittenEvent.Parser.ParseFrom(bytes)),
         NotLeaderManifest => FromProto(NotLeaderReply.Parser.ParseFrom(bytes)),
         SnapshotManifest => FromProto(ReplicaSnapshotState.Parser.ParseFrom(bytes)),
+        GetBootstrapStateManifest => GetBootstrapState.Instance,
+        BootstrapStateManifest => FromProto(BootstrapStateReply.Parser.ParseFrom(bytes)),
+        JoinGroupManifest => FromProto(JoinGroupRequest.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -131,6 +144,10 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         FromProto(proto.Snapshot ?? Missing<RaftSnapshot>()),
         FromProto(proto.HardState ?? Missing<RaftHardState>()),
         proto.Tail.Select(FromProto).ToArray());
+
+    private static BootstrapState FromProto(BootstrapStateReply proto) => new(proto.Ready, proto.Active, proto.Members.ToArray());
+
+    private static JoinGroup FromProto(JoinGroupRequest proto) => new(proto.Partition, proto.ReplicaId);
 
     private static RaftHardState ToProto(HardState hardState) =>
         new() { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };

@@ -7,7 +7,7 @@ namespace KvActors.Replication.Tests.Infrastructure;
 
 /// <summary>
 /// Nodes in one process, each its own ActorSystem and data directory, hosting one replica each of a partition's
-/// group (static membership: replica i + 1 on node i). A node can be killed (its system terminated, as a crash
+/// group (founding replica i + 1 on node i; one restarted on an emptied directory rejoins under a new id). A node can be killed (its system terminated, as a crash
 /// looks from outside) and restarted from its data directory on its old port, so the group's addresses hold.
 /// </summary>
 public sealed class ReplicaCluster : IAsyncDisposable
@@ -40,13 +40,14 @@ public sealed class ReplicaCluster : IAsyncDisposable
         var directories = Enumerable.Range(0, size).Select(_ => new TempDirectory("kvactors-replica")).ToArray();
         var nodes = directories.Select(d => ReplicaNode.Start(d.Path, 0)).ToArray();
         var cluster = new ReplicaCluster(directories, nodes, settings);
-        foreach (var node in nodes) node.StartHost(settings, [cluster.Group]);
+        for (var i = 0; i < size; i++) nodes[i].StartHost(settings with { DataDirectory = directories[i].Path }, [cluster.Group]);
         return cluster;
     }
 
     public static ulong IdOf(int node) => (ulong)node + 1;
 
-    public static int NodeOf(ulong replicaId) => (int)replicaId - 1;
+    /// <summary>The node of a replica, whatever its incarnation.</summary>
+    public static int NodeOf(ulong replicaId) => (int)ReplicaGroup.SlotOf(replicaId) - 1;
 
     public ReplicaNode Node(int i) => _nodes[i] ?? throw new InvalidOperationException($"node {i} is down");
 
@@ -65,8 +66,20 @@ public sealed class ReplicaCluster : IAsyncDisposable
     {
         if (_nodes[i] is not null) throw new InvalidOperationException($"node {i} is running");
         var node = ReplicaNode.Start(_dataDirectories[i].Path, _ports[i]);
-        node.StartHost(_settings, [Group]);
+        node.StartHost(_settings with { DataDirectory = _dataDirectories[i].Path }, [Group]);
         _nodes[i] = node;
+    }
+
+    /// <summary>Empties the data directory of node <paramref name="i"/>, which must be down: a lost disk.</summary>
+    public void Wipe(int i)
+    {
+        if (_nodes[i] is not null) throw new InvalidOperationException($"node {i} is running");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.EnumerateFileSystemEntries(_dataDirectories[i].Path))
+        {
+            if (Directory.Exists(file)) Directory.Delete(file, recursive: true);
+            else File.Delete(file);
+        }
     }
 
     public async Task<ReplicaState[]> StatesAsync() => await Task.WhenAll(Running.Select(i => Node(i).StateAsync()));
