@@ -1,7 +1,19 @@
 # Helpers shared by the bench scripts; each sources this after changing to the repository root.
 
-# A loopback port nothing listens on: bound once to let the OS pick it, then released.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# A loopback port nothing listens on (bound once to let the OS pick it, then released), never one this script was given before: servers started later bind them all at once, and
+# the OS may hand out a port again until one does (it once gave a single node a Raft node's port). Callers use
+# $(free_port), a subshell, so the ports given are kept in a file.
+FREE_PORTS_FILE="$(mktemp)"
+free_port() {
+  local port
+  while :; do
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+    grep -qx "$port" "$FREE_PORTS_FILE" && continue
+    echo "$port" >>"$FREE_PORTS_FILE"
+    echo "$port"
+    return
+  done
+}
 
 # Fills the associative array `probe` with one key per partition (partition p owns hash slots
 # [p*16384/P, (p+1)*16384/P)), asking the RESP server on PORT for each candidate's slot. Declare `probe` first.

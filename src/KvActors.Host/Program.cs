@@ -33,6 +33,7 @@ static async Task<int> RunAsync(ServerSettings settings, Config config, Cancella
     using var dataLock = bootstrap.Storage is SqliteStorage sqlite && ownJournal ? LockDataDirectory(sqlite.DataDirectory) : null;
     if (bootstrap.Storage is SqliteStorage recorded) CheckReplicationRecord(recorded, settings);
 
+    using var portLock = ListenPortLock.Acquire(settings.Host, settings.Port);
     StartupChecks.EnsurePortFree(settings.Host, settings.Port);
     if (settings.RespPort > 0) StartupChecks.EnsurePortFree(settings.Host, settings.RespPort);
     var httpPort = config.GetInt("kv.http-port", 8053);

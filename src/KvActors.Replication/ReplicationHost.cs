@@ -30,6 +30,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private static readonly TimeSpan RestartAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HandOffAskTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskPeersEvery = TimeSpan.FromMilliseconds(250);
+    private const int AsksBetweenWarnings = 40;
     private static readonly TimeSpan StateAskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ReplicationSettings _settings;
@@ -45,6 +46,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
     private int? _incarnation;
     private readonly Dictionary<Address, BootstrapState> _peerStates = [];
+    private int _asks;
 
     public ReplicationHost(ReplicationSettings settings, IReadOnlyList<ReplicaGroup> groups)
     {
@@ -103,6 +105,10 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Receive<AskPeers>(_ =>
         {
             foreach (var peer in Peers) HostOn(peer).Tell(GetBootstrapState.Instance, Self);
+            if (++_asks % AsksBetweenWarnings == 0)
+                _log.Warning("Replicas not started yet: this node's data directory is new, and before it founds its groups every other node must " +
+                    "answer that none has run them (or one that they run, to rejoin them); still waiting for {0}",
+                    string.Join(", ", Peers.Where(p => !_peerStates.TryGetValue(p, out var state) || !state.Ready)));
         });
         Receive<JoinGroup>(join =>
         {
