@@ -95,6 +95,9 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             Timers.StartSingleTimer(("restart", partition), new RestartReplica(partition), RestartAfter);
         });
         Receive<RestartReplica>(restart => StartReplica(_groups[restart.Partition]));
+        // A chunked snapshot and its acknowledgements, one piece at a time: to the node of the replica they name.
+        Receive<SnapshotChunk>(chunk => Route(chunk.Partition, chunk.Header.To, chunk));
+        Receive<SnapshotChunkAck>(ack => Route(ack.Partition, ack.To, ack));
         Receive<GetBootstrapState>(_ => AnswerBootstrapState());
         Receive<BootstrapState>(state =>
         {
@@ -243,6 +246,14 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     {
         _flushScheduled = false;
         foreach (var (node, envelope) in _outbound.Flush()) HostOn(node).Tell(envelope, Self);
+    }
+
+    // To the replica here if it lives here, else to its node's host (which then finds it here).
+    private void Route(int partition, ulong replicaId, object message)
+    {
+        if (!_groups.TryGetValue(partition, out var group) || group.NodeOf(replicaId) is not { } node) return;
+        if (node != _self) HostOn(node).Tell(message, Self);
+        else if (_replicas.TryGetValue(partition, out var replica)) replica.Tell(message);
     }
 
     private ActorSelection HostOn(Address node)

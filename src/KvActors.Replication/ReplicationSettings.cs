@@ -49,9 +49,9 @@ public sealed record ReplicationSettings
     public long SnapshotCatchUpEntries { get; init; } = 1_000;
 
     /// <summary>
-    /// The largest snapshot a leader sends a follower: it travels as one Raft message in one remoting frame
-    /// (<see cref="ProtocolLimits.RemotingFrameBytes"/>), less room for the envelope. A larger one is refused, and
-    /// logged, rather than dropped by remoting without a word.
+    /// The largest snapshot a leader sends a follower inside one Raft message, in one remoting frame
+    /// (<see cref="ProtocolLimits.RemotingFrameBytes"/>), less room for the envelope. A larger one goes in pieces of
+    /// <see cref="MaxEnvelopeBytes"/>.
     /// </summary>
     public long MaxSnapshotBytes => ProtocolLimits.RemotingFrameBytes(Limits.MaxValueBytes) - 64 * 1024;
 

@@ -59,6 +59,17 @@ public sealed class RaftSerializerSpec : IDisposable
     }
 
     [Fact]
+    public void RaftSerializer_should_carry_a_snapshot_piece_and_its_acknowledgement()
+    {
+        var header = new Message { Type = MessageType.Snapshot, From = 1, To = 1003, Term = 4, Snapshot = SomeSnapshot with { Data = [] } };
+        var chunk = RoundTrip(new SnapshotChunk(5, header, 2048, 9000, [7, 8, 9]));
+        Assert.Equal((5, 2048L, 9000L), (chunk.Partition, chunk.Offset, chunk.Total));
+        Assert.Equal([7, 8, 9], chunk.Bytes);
+        AssertSame(new PartitionRaftMessage(5, header), new PartitionRaftMessage(5, chunk.Header));
+        Assert.Equal(new SnapshotChunkAck(5, 1003, 1, 9, 4096), RoundTrip(new SnapshotChunkAck(5, 1003, 1, 9, 4096)));
+    }
+
+    [Fact]
     public void RaftSerializer_should_carry_a_log_write_and_a_not_leader_reply()
     {
         var written = new RaftLogWritten([new Entry(2, 5, EntryType.Normal, [1]), new Entry(2, 6, EntryType.Normal, [])], new HardState(2, 1, 4), SomeSnapshot);

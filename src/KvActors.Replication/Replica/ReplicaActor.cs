@@ -36,7 +36,9 @@ namespace KvActors.Replication.Replica;
 /// Snapshots: every <see cref="ReplicationSettings.SnapshotEvery"/> applied entries, and after installing a leader's
 /// snapshot, the replica saves a <see cref="ReplicaSnapshot"/> to the snapshot store, then compacts its in-memory log
 /// behind it (keeping <see cref="ReplicationSettings.SnapshotCatchUpEntries"/>) and deletes the journal events and
-/// older snapshots it covers. A leader sends its latest saved snapshot to a follower whose next entry it compacted.
+/// older snapshots it covers. A leader sends its latest saved snapshot to a follower whose next entry it compacted:
+/// inside the Raft message if it fits one remoting frame, else in acknowledged pieces (<see cref="SnapshotSending"/>,
+/// <see cref="SnapshotReceiving"/>) that the follower puts together before its core sees the message.
 /// </para>
 /// <para>
 /// Membership: a replica of a rejoining node (<see cref="ReplicationHost"/>) starts empty and outside the group; until
@@ -49,6 +51,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
 {
     // A joining replica's asks: often enough that each step of its admission follows the last quickly.
     private const int JoinAskTicks = 5;
+
+    // How long a chunked snapshot may wait for the follower to acknowledge a piece before the leader gives up on it.
+    private static readonly TimeSpan SnapshotPatience = TimeSpan.FromSeconds(10);
 
     private readonly ReplicationSettings _settings;
     private readonly ReplicaGroup _group;
@@ -84,7 +89,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
     // event (as large as the state) can go.
     private bool _installedUnsaved;
     private int _snapshotsReceived;
-    private readonly HashSet<(ulong To, ulong Index)> _refusedSnapshots = [];
+    // Snapshots too large for one remoting frame, in pieces: those this leader sends, the one this replica receives.
+    private readonly SnapshotSending _sending;
+    private readonly SnapshotReceiving _receiving = new();
 
     private bool _leading;
     private ulong _leaderTerm;
@@ -111,6 +118,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _machine = new KvStateMachine(settings.Limits);
         _codec = new StateCodec(Context.System);
         _backups = new BackupSessions(group.Partition, settings.Limits.ScanPageBytes);
+        _sending = new SnapshotSending(group.Partition, settings.MaxEnvelopeBytes, SnapshotPatience);
         PersistenceId = PersistenceIdOf(group.Partition, id);
 
         Recover<SnapshotOffer>(offer =>
@@ -126,6 +134,12 @@ public sealed class ReplicaActor : ReceivePersistentActor
         {
             _backups.DropIdle(Now);
             _node.Tick();
+            foreach (var to in _sending.Expired(DateTimeOffset.UtcNow))
+            {
+                _log.Warning("Partition {0}: replica {1} stopped acknowledging the snapshot sent to it; it is sent again if still needed", Partition, to);
+                _node.ReportSnapshot(to, failed: true);
+            }
+
             AskToJoin();
             AfterInput();
         });
@@ -157,6 +171,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<JoinGroup>(OnJoinRequest);
+        Command<SnapshotChunk>(OnSnapshotChunk);
+        Command<SnapshotChunkAck>(OnSnapshotChunkAck);
         Command<IWriteCommand>(OnWrite);
         Command<IKvQuery>(OnQuery);
         Command<IKvRequest>(request =>
@@ -460,6 +476,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         if (_leading && (!leading || _node.Term != _leaderTerm))
         {
             _leading = false;
+            _sending.Clear();
             _log.Info("Replica {0} of partition {1} is no longer leader (term {2}, leader now {3})", _id, Partition, _node.Term, _node.Lead);
             AbandonPending("leadership lost");
         }
@@ -542,19 +559,35 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
         var sendable = messages.Where(m => !TooLarge(m)).ToArray();
         if (sendable.Length > 0) _host.Tell(new OutgoingRaftMessages(Partition, sendable));
-        foreach (var refused in messages.Where(TooLarge)) RefuseSnapshot(refused);
+        foreach (var large in messages.Where(TooLarge))
+        {
+            _log.Info("Partition {0}: sending replica {1} the snapshot at {2} ({3} bytes) in pieces", Partition, large.To,
+                large.Snapshot!.Metadata.Index, large.Snapshot.Data.Length);
+            _host.Tell(_sending.Start(large, DateTimeOffset.UtcNow));
+        }
     }
 
-    // Remoting would drop a frame this large without a word: refuse it here, where it can be said.
+    // Remoting drops a frame this large without a word: such a snapshot goes in pieces.
     private bool TooLarge(Message message) => message.Snapshot is { } snapshot && snapshot.Data.Length > _settings.MaxSnapshotBytes;
 
-    private void RefuseSnapshot(Message message)
+    private void OnSnapshotChunk(SnapshotChunk chunk)
     {
-        var snapshot = message.Snapshot!;
-        if (_refusedSnapshots.Add((message.To, snapshot.Metadata.Index)))
-            _log.Error("Partition {0}: replica {1} needs the snapshot at {2}, but its {3} bytes exceed the {4} bytes one remoting frame can carry; " +
-                "it cannot catch up until snapshots are sent in chunks", Partition, message.To, snapshot.Metadata.Index, snapshot.Data.Length, _settings.MaxSnapshotBytes);
-        _node.ReportSnapshot(message.To, failed: true);
+        if (chunk.Header.To != _id) return;
+        var (ack, complete) = _receiving.Take(chunk);
+        if (ack is not null) _host.Tell(ack);
+        if (complete is null) return;
+        _log.Info("Partition {0}: received the snapshot at {1} ({2} bytes) from replica {3}", Partition,
+            complete.Snapshot!.Metadata.Index, complete.Snapshot.Data.Length, complete.From);
+        OnRaftMessage(complete);
+    }
+
+    private void OnSnapshotChunkAck(SnapshotChunkAck ack)
+    {
+        if (ack.To != _id) return;
+        if (_sending.OnAck(ack, DateTimeOffset.UtcNow, out var finished) is { } next) _host.Tell(next);
+        if (!finished) return;
+        _node.ReportSnapshot(ack.From, failed: false);
+        AfterInput();
     }
 
     // A replica outside the voters says so: a learner catches up, a joining replica waits to be added.

@@ -26,6 +26,8 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string GetBootstrapStateManifest = "r-get-bootstrap";
     private const string BootstrapStateManifest = "r-bootstrap";
     private const string JoinGroupManifest = "r-join";
+    private const string SnapshotChunkManifest = "r-snapshot-chunk";
+    private const string SnapshotChunkAckManifest = "r-snapshot-chunk-ack";
 
     public override int Identifier => 7302;
 
@@ -38,6 +40,8 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         GetBootstrapState => GetBootstrapStateManifest,
         BootstrapState => BootstrapStateManifest,
         JoinGroup => JoinGroupManifest,
+        SnapshotChunk => SnapshotChunkManifest,
+        SnapshotChunkAck => SnapshotChunkAckManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -50,6 +54,14 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         GetBootstrapState => new BootstrapStateQuery().ToByteArray(),
         BootstrapState m => new BootstrapStateReply { Ready = m.Ready, Active = m.Active, Members = { m.Members } }.ToByteArray(),
         JoinGroup m => new JoinGroupRequest { Partition = m.Partition, ReplicaId = m.ReplicaId }.ToByteArray(),
+        SnapshotChunk m => new SnapshotChunkMessage
+        {
+            Partition = m.Partition, Header = ToProto(m.Header), Offset = m.Offset, Total = m.Total, Data = Wrap(m.Bytes),
+        }.ToByteArray(),
+        SnapshotChunkAck m => new SnapshotChunkAckMessage
+        {
+            Partition = m.Partition, From = m.From, To = m.To, Index = m.Index, Received = m.Received,
+        }.ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -62,6 +74,8 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         GetBootstrapStateManifest => GetBootstrapState.Instance,
         BootstrapStateManifest => FromProto(BootstrapStateReply.Parser.ParseFrom(bytes)),
         JoinGroupManifest => FromProto(JoinGroupRequest.Parser.ParseFrom(bytes)),
+        SnapshotChunkManifest => FromProto(SnapshotChunkMessage.Parser.ParseFrom(bytes)),
+        SnapshotChunkAckManifest => FromProto(SnapshotChunkAckMessage.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -148,6 +162,11 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private static BootstrapState FromProto(BootstrapStateReply proto) => new(proto.Ready, proto.Active, proto.Members.ToArray());
 
     private static JoinGroup FromProto(JoinGroupRequest proto) => new(proto.Partition, proto.ReplicaId);
+
+    private static SnapshotChunk FromProto(SnapshotChunkMessage proto) =>
+        new(proto.Partition, FromProto(proto.Header ?? Missing<RaftMessage>()), proto.Offset, proto.Total, proto.Data.ToByteArray());
+
+    private static SnapshotChunkAck FromProto(SnapshotChunkAckMessage proto) => new(proto.Partition, proto.From, proto.To, proto.Index, proto.Received);
 
     private static RaftHardState ToProto(HardState hardState) =>
         new() { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
