@@ -33,12 +33,12 @@ public sealed record ReplicaGroup(int Partition, IReadOnlyDictionary<ulong, Addr
     }
 
     /// <summary>The Raft id of <paramref name="node"/>'s replica in its given incarnation, or null if it holds none.</summary>
-    public ulong? ReplicaOn(Address node, int incarnation) =>
+    public ulong? ReplicaOn(Address node, long incarnation) =>
         SlotOn(node) is { } slot ? slot + IncarnationStride * (ulong)incarnation : null;
 
     public Address? NodeOf(ulong replicaId) => Replicas.TryGetValue(SlotOf(replicaId), out var address) ? address : null;
 
     public static ulong SlotOf(ulong replicaId) => replicaId % IncarnationStride;
 
-    public static int IncarnationOf(ulong replicaId) => (int)(replicaId / IncarnationStride);
+    public static long IncarnationOf(ulong replicaId) => (long)(replicaId / IncarnationStride);
 }

@@ -44,7 +44,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private bool _flushScheduled;
 
     // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
-    private int? _incarnation;
+    private long? _incarnation;
     private readonly Dictionary<Address, BootstrapState> _peerStates = [];
     private int _asks;
 
@@ -83,7 +83,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         {
             var asks = _started.Select(r => r.Ask<bool>(handOff, HandOffAskTimeout)).ToArray();
             Task.WhenAll(asks).ContinueWith(t => new LeadersRemaining(t.IsCompletedSuccessfully ? t.Result.Count(leading => leading) : asks.Length))
-                .PipeTo(Sender);
+                .PipeTo(Sender, Self);
         });
         Receive<Terminated>(terminated =>
         {
@@ -178,7 +178,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         }
     }
 
-    private void Record(int incarnation)
+    private void Record(long incarnation)
     {
         // Recorded before any replica starts: a replica that ran must never be started again under other ids, nor a
         // rejoined one as a founder.
@@ -188,7 +188,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         StartReplicas(incarnation);
     }
 
-    private void StartReplicas(int incarnation)
+    private void StartReplicas(long incarnation)
     {
         _incarnation = incarnation;
         foreach (var group in _groups.Values) StartReplica(group);
@@ -209,13 +209,15 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             return;
         }
 
+        // A node that rejoined knows the groups ran, even while its own new replicas hold nothing yet.
+        var rejoined = _incarnation > 0;
         var asks = _replicas.Select(r => r.Value.Ask<ReplicaState>(new GetReplicaState(r.Key), StateAskTimeout)).ToArray();
         Task.WhenAll(asks).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new BootstrapState(true,
-                    t.Result.Any(s => s.Term > MemoryStorage.BootstrapTerm || s.LastIndex > MemoryStorage.BootstrapIndex),
+                    rejoined || t.Result.Any(s => s.Term > MemoryStorage.BootstrapTerm || s.LastIndex > MemoryStorage.BootstrapIndex),
                     t.Result.SelectMany(s => s.Members.Voters.Concat(s.Members.Learners)).Distinct().ToArray())
                 : BootstrapState.NotReady)
-            .PipeTo(Sender);
+            .PipeTo(Sender, Self);
     }
 
     private void StartReplica(ReplicaGroup group)

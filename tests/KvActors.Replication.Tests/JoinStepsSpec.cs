@@ -16,10 +16,12 @@ public sealed class JoinStepsSpec
     }
 
     [Fact]
-    public void A_learner_should_wait_until_it_holds_everything_committed()
+    public void A_learner_should_wait_until_it_is_within_the_caught_up_lag_of_the_commit_index()
     {
         var members = new ConfState([1, 2, 3], [Rejoining]);
-        Assert.Null(JoinSteps.Next(members, Rejoining, 49, 50));
+        Assert.Null(JoinSteps.Next(members, Rejoining, 0, 50)); // nothing received yet
+        Assert.Null(JoinSteps.Next(members, Rejoining, 5000 - JoinSteps.CaughtUpLag - 1, 5000));
+        Assert.Equal(new ConfChange(ConfChangeType.RemoveNode, 3), JoinSteps.Next(members, Rejoining, 5000 - JoinSteps.CaughtUpLag, 5000));
         Assert.Equal(new ConfChange(ConfChangeType.RemoveNode, 3), JoinSteps.Next(members, Rejoining, 50, 50));
     }
 

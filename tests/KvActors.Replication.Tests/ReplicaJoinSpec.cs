@@ -75,6 +75,32 @@ public sealed class ReplicaJoinSpec(ITestOutputHelper output) : Akka.TestKit.Xun
             TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public async Task A_group_should_elect_under_its_new_membership_when_only_the_rejoined_replica_and_one_other_restart()
+    {
+        for (var i = 0; i < 20; i++) await _cluster.SetAsync($"k{i}", $"v{i}", Write);
+        var leader = await LeaderAsync();
+        var wiped = (leader + 1) % _cluster.Size;
+        var other = 3 - leader - wiped;
+        await _cluster.KillAsync(wiped);
+        _cluster.Wipe(wiped);
+        _cluster.Restart(wiped);
+        ulong rejoined = 0;
+        await AwaitAssertAsync(async () =>
+        {
+            rejoined = (await _cluster.Node(wiped).StateAsync()).ReplicaId;
+            foreach (var s in await _cluster.StatesAsync())
+                Assert.Equal(ConfState.OfVoters(IdOf(leader), IdOf(other), rejoined), s.Members);
+        }, StartUp, TimeSpan.FromMilliseconds(100));
+
+        // The promotion is the group's last entry: a replica that did not record its commit would restart under the
+        // membership before it, in which the old leader's vote is needed and the rejoined replica has none.
+        foreach (var node in _cluster.Running.ToArray()) await _cluster.KillAsync(node);
+        _cluster.Restart(other);
+        _cluster.Restart(wiped);
+        await _cluster.SetAsync("after", "x", Write);
+    }
+
     private async Task<int> LeaderAsync()
     {
         var leader = -1;

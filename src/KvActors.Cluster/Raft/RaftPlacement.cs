@@ -6,6 +6,7 @@ using KvActors.Replication;
 using KvActors.Server;
 using KvActors.Server.Partition;
 using KvActors.Server.Partitioning;
+using KvActors.Server.Persistence;
 using KvActors.Server.Routing;
 
 namespace KvActors.Cluster.Raft;
@@ -28,7 +29,10 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
         var partitions = new RaftPartitions(system, groups);
         // Before the replicas, so it hears their first leaders (news it misses only costs a probe).
         system.ActorOf(RoutingWatcher.Props(partitions), "routing-watcher");
-        var replication = new ReplicationSettings { Limits = store.Limits, DataDirectory = settings.DataDirectory }.WithConfig(system.Settings.Config);
+        // The replicas' logs, and the record of which incarnation of them this node runs, live in the SQLite journal's
+        // directory: one disk, lost or kept together.
+        var journalDirectory = StorageOption.SqliteDirectory(settings.Journal, settings.DataDirectory) ?? settings.DataDirectory;
+        var replication = new ReplicationSettings { Limits = store.Limits, DataDirectory = journalDirectory }.WithConfig(system.Settings.Config);
         var host = system.ActorOf(ReplicationHost.Props(replication, groups), ReplicationHost.Name);
         // First thing on a graceful stop (SIGTERM, kv cluster leave): hand this node's leaderships to followers, so
         // clients see a leader change instead of an election timeout.

@@ -5,7 +5,7 @@ namespace KvActors.Replication.Joining;
 /// (<see cref="BootstrapState"/>). Founding (incarnation 0, the founding replica ids) is safe only if no group has run
 /// yet: every peer must have answered, none active. Once any peer has seen its groups run, this node's founding
 /// replicas may have voted and acknowledged entries that this directory no longer holds, so it rejoins under ids no
-/// replica ever had: a new incarnation, above every one its peers know of and above the clock's, so that an attempt
+/// replica ever had: a new incarnation, above every one its peers know of and above the clock's milliseconds, so that an attempt
 /// its peers never applied is not reused either (etcd likewise gives a re-added member a fresh id).
 /// </summary>
 public abstract record IncarnationChoice
@@ -17,9 +17,10 @@ public abstract record IncarnationChoice
     public sealed record Found : IncarnationChoice;
 
     /// <summary>The groups run: join them as <paramref name="Incarnation"/>.</summary>
-    public sealed record Rejoin(int Incarnation, string Why) : IncarnationChoice;
+    public sealed record Rejoin(long Incarnation, string Why) : IncarnationChoice;
 
-    // Incarnations from the clock count seconds from here, so they stay small enough for an int for decades.
+    // Incarnations from the clock count milliseconds from here (a wipe and restart within one still differ); ids
+    // (slot + 1000 x incarnation) stay far inside 64 bits for centuries.
     private static readonly DateTimeOffset ClockOrigin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <param name="slot">This node's slot in its groups.</param>
@@ -34,7 +35,7 @@ public abstract record IncarnationChoice
         {
             var known = ready.SelectMany(a => a.Members).Where(id => ReplicaGroup.SlotOf(id) == slot)
                 .Select(ReplicaGroup.IncarnationOf).DefaultIfEmpty(0).Max();
-            var fromClock = (int)Math.Max(1, (now - ClockOrigin).TotalSeconds);
+            var fromClock = Math.Max(1, (long)(now - ClockOrigin).TotalMilliseconds);
             return new Rejoin(Math.Max(known + 1, fromClock),
                 $"{active} of {peers} peers report groups that already run (highest incarnation of this node's slot they know: {known})");
         }

@@ -321,8 +321,11 @@ public sealed class ReplicaActor : ReceivePersistentActor
         if (ready.Snapshot is { } snapshot) InstallSnapshot(snapshot);
         Apply(ready.CommittedEntries);
 
-        // A commit index alone need not be durable (a restarted replica learns it again); a term, a vote or entries must.
-        if (ready.Entries.Count > 0 || ready.Snapshot is not null || ready.MustSync)
+        // A commit index alone need not be durable (a restarted replica learns it again from its leader); a term, a vote
+        // or entries must. So must a commit that takes in a membership change: a restarted replica applies changes only
+        // up to its durable commit, and with the old membership the live replicas may be too few to elect the leader
+        // that would tell it more.
+        if (ready.Entries.Count > 0 || ready.Snapshot is not null || ready.MustSync || ready.CommittedEntries.Any(e => e.Type == EntryType.ConfChange))
         {
             _writing = true;
             PersistAsync(new RaftLogWritten(ready.Entries, _hardState, ready.Snapshot), written =>

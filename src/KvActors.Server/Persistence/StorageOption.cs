@@ -8,6 +8,10 @@ public static class StorageOption
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
 
+    /// <summary>The directory of the SQLite journal <paramref name="journal"/> names (or that null names), else null.</summary>
+    public static string? SqliteDirectory(string? journal, string dataDirectory) =>
+        Parse(journal, dataDirectory, Durability.Process, Config.Empty) is SqliteStorage sqlite ? sqlite.DataDirectory : null;
+
     /// <summary>
     /// <c>sqlite:DIR</c> or <c>postgres:CONNECTION_STRING</c>; null or empty means SQLite in
     /// <paramref name="dataDirectory"/>. The snapshot store always lives with the journal.
