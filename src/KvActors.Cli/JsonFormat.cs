@@ -51,6 +51,12 @@ internal static class JsonFormat
             WriteMembers(json, cluster);
         }
 
+        if (stats.Replication is { } replication)
+        {
+            json.WritePropertyName("replication");
+            WriteReplicas(json, replication);
+        }
+
         json.WriteStartArray("nodePartitions");
         foreach (var r in stats.Recoveries) json.WriteNumberValue(r.Partition);
         json.WriteEndArray();

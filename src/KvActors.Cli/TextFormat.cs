@@ -30,6 +30,12 @@ internal static class TextFormat
             yield return "cluster: no (single node)";
         }
 
+        if (stats.Replication is { } replication)
+        {
+            yield return "replication: raft";
+            foreach (var line in ReplicaLines(replication)) yield return line;
+        }
+
         yield return $"node partitions: {string.Join(",", stats.Recoveries.Select(r => r.Partition))}";
         foreach (var r in stats.Recoveries)
         {

@@ -60,6 +60,9 @@ public sealed record StoreStats(
 
     /// <summary>The membership as the answering node sees it; null on a single node.</summary>
     public ClusterMembers? Cluster { get; init; }
+
+    /// <summary>In a Raft cluster, every partition's replicas as the answering node gathered them; null otherwise.</summary>
+    public PartitionReplicas? Replication { get; init; }
 }
 
 /// <summary>

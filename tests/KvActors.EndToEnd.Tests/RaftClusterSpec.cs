@@ -109,6 +109,12 @@ public sealed class RaftClusterSpec(ITestOutputHelper output)
                 Assert.Equal(RaftTestCluster.Partitions, System.Text.RegularExpressions.Regex.Matches(replication, @"kv_raft_partition\d+:leader=akka[^,]+,term=\d+,commit=\d+,replicas=3,unreachable=1,").Count);
             }
 
+            // kv stats carries the same replica list.
+            var inStats = (await clients[survivors[0]].GetStatsAsync()).Replication;
+            Assert.NotNull(inStats);
+            Assert.Equal(RaftTestCluster.Partitions * Nodes, inStats.Replicas.Count);
+            Assert.Equal(RaftTestCluster.Partitions, inStats.Replicas.Count(r => r.Role == "unreachable"));
+
             TimeSpan longestGap;
             lock (successes)
                 longestGap = successes.Zip(successes.Skip(1), (a, b) => b - a).DefaultIfEmpty(TimeSpan.Zero).Max();

@@ -193,6 +193,7 @@ public sealed partial class KvSerializer
         }
 
         if (m.Cluster is { } cluster) proto.Cluster = ToProto(cluster);
+        if (m.Replication is { } replication) proto.Replication = ToProto(replication);
         return proto;
     }
 
@@ -204,6 +205,7 @@ public sealed partial class KvSerializer
         Recoveries = m.Recoveries.Select(r => new PartitionRecovery(
             r.Partition, r.Node, Instant(r.StartedAtUnixMs), Duration(r.DurationUs, TimeSpan.TicksPerMicrosecond))).ToArray(),
         Cluster = m.Cluster is { } cluster ? FromProto(cluster) : null,
+        Replication = m.Replication is { } replication ? new PartitionReplicas(replication.Replicas.Select(FromProto).ToArray()) : null,
     };
 
     // Times from the wire are checked, so a forged value is a serialization error, not an overflow.

@@ -124,11 +124,12 @@ public sealed class KvFront : ReceiveActor
     }
 
     // Stats also describe the node that answers: the partitions it hosts (each store reports where it runs), how
-    // they recovered, and in a cluster the membership. The partitions are asked first, before this returns.
+    // they recovered, in a cluster the membership, and in a Raft cluster every replica. The partitions are asked first, before this returns.
     private async Task<IKvReply> StatsAsync(Route route)
     {
         var storeReply = route is Route.Scatter scatter ? ScatterAsync(scatter) : AskPartAsync(((Route.ToPartition)route).Partition, GetStats.Instance);
         var membersReply = _membership is null ? Task.FromResult<IKvReply?>(null) : AskMembershipAsync(_membership);
+        var replicasReply = (_partitions as IReplicatedPartitions)?.ReplicasAsync(ReplicaStatusTimeout);
         var store = await storeReply;
         if (store is not StoreStats stats) return store;
         var members = await membersReply;
@@ -138,6 +139,7 @@ public sealed class KvFront : ReceiveActor
             Node = _node,
             Recoveries = stats.Recoveries.Where(r => r.Node == _node).ToArray(),
             Cluster = members as ClusterMembers,
+            Replication = replicasReply is null ? null : await replicasReply as PartitionReplicas,
         };
     }
 

@@ -78,6 +78,31 @@ public sealed class CliStatsFormatSpec
         Assert.Equal(2, single.GetProperty("recoveries").GetArrayLength());
     }
 
+    private static readonly PartitionReplicas Replicas = new(
+    [
+        new ReplicaStatus(0, Node, 1, ReplicaStatus.Leader, 3, 1, 40, 40, 40),
+        new ReplicaStatus(0, "akka.tcp://kv@127.0.0.1:4062", 2002, ReplicaStatus.Learner, 3, 1, 38, 35, 38),
+    ]);
+
+    [Fact]
+    public void Stats_of_a_raft_cluster_should_list_every_replica_in_text_and_json()
+    {
+        var stats = Stats(Cluster) with { Replication = Replicas };
+        var lines = TextFormat.StatsLines(stats).ToArray();
+        Assert.Equal(
+        [
+            "replication: raft",
+            $"partition 0: leader {Node}, term 3, commit 40",
+            $"  replica 1 on {Node}: leader, term 3, commit 40, applied 40, lag 0",
+            "  replica 2002 on akka.tcp://kv@127.0.0.1:4062: learner, term 3, commit 38, applied 35, lag 5",
+            "node partitions: 0,2",
+        ], lines[11..16]);
+
+        var replicas = Json(stats).GetProperty("replication").GetProperty("partitions")[0].GetProperty("replicas");
+        Assert.Equal(["leader", "learner"], replicas.EnumerateArray().Select(r => r.GetProperty("role").GetString()));
+        Assert.False(Json(Stats(Cluster)).TryGetProperty("replication", out _));
+    }
+
     private static JsonElement Json(StoreStats stats)
     {
         using var buffer = new MemoryStream();

@@ -61,6 +61,10 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
             Recoveries = [new PartitionRecovery(3, "akka.tcp://kv@127.0.0.1:4053", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), TimeSpan.FromMicroseconds(12_345))],
             Cluster = new ClusterMembers([new ClusterMember("akka.tcp://kv@127.0.0.1:4053", "Up", [], true, [3])], "akka.tcp://kv@127.0.0.1:4053"),
         },
+        new StoreStats(10, 11, 12, 13, "/data", TimeSpan.FromSeconds(5), 16)
+        {
+            Replication = new PartitionReplicas([new ReplicaStatus(3, "akka.tcp://kv@127.0.0.1:4053", 3003, ReplicaStatus.Learner, 2, 1, 9, 8, 9)]),
+        },
         new PartitionEnvelope(3, new Batch([new Set("{t}a", [1]), new Get("{t}b")], AllOrNothing: true)),
         GetClusterMembers.Instance,
         new LeaveCluster("127.0.0.1:4053"),
@@ -182,7 +186,7 @@ public sealed class KvSerializerSpec(ITestOutputHelper output) : ServerTestKit(o
         KvEntry m => $"{m.Key}={Hex(m.Value)}@{m.Revision}~{m.ExpiresAtUnixMs}",
         PartitionEnvelope m => $"Envelope {m.Partition} {Describe(m.Request)}",
         ClusterMembers m => $"Members {m.Leader} [{string.Join(", ", m.Members.Select(Describe))}]",
-        StoreStats m => $"Stats {m.Keys} {m.Revision} {m.JournalSequenceNr} {m.SnapshotSequenceNr} {m.DataDirectory} {m.Uptime} {m.Partitions} {m.Node} [{string.Join(", ", m.Recoveries)}] {(m.Cluster is null ? "single" : Describe(m.Cluster))}",
+        StoreStats m => $"Stats {m.Keys} {m.Revision} {m.JournalSequenceNr} {m.SnapshotSequenceNr} {m.DataDirectory} {m.Uptime} {m.Partitions} {m.Node} [{string.Join(", ", m.Recoveries)}] {(m.Cluster is null ? "single" : Describe(m.Cluster))} {(m.Replication is null ? "-" : $"[{string.Join(", ", m.Replication.Replicas)}]")}",
         PartitionReplicas m => $"Replicas [{string.Join(", ", m.Replicas)}]",
         ClusterMember m => $"{m.Address} {m.Status} {string.Join("+", m.Roles)} {m.Reachable} {string.Join("+", m.Partitions)}",
         _ => message.ToString()!,
