@@ -5,6 +5,7 @@
 # in pieces, then the log). The figure: from its start until every partition counts it as a voter again with
 # nothing left to apply (kv cluster partitions: role follower or leader, lag 0).
 # Usage: bench/raft-catch-up.sh [KEYS] [PARTITIONS]      (default 1000000 keys, 8 partitions; needs jq)
+# Writes the result to stdout and bench/results/raft-catch-up.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -73,6 +74,11 @@ elapsed=$(echo "$(date +%s.%N) - $started" | bc)
 rss="$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/${pids[3]}/status")"
 pieces="$(grep -c 'in pieces' "$WORK"/node1.log "$WORK"/node2.log | awk -F: '{ s += $2 } END { print s }')"
 
-echo "Machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); KvActors $revision"
-echo "Command: bench/raft-catch-up.sh $KEYS $PARTITIONS — $preloaded; node 1's data directory $size"
-echo "Node 3 (directory emptied) rejoined every partition as a voter with nothing left to apply in $(printf '%.1f' "$elapsed") s; peak RSS $rss; $pieces snapshots sent in pieces"
+mkdir -p bench/results
+{
+  echo "Machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); KvActors $revision"
+  echo
+  echo "Command: \`bench/raft-catch-up.sh $KEYS $PARTITIONS\` — $preloaded; node 1's data directory $size"
+  echo
+  echo "Node 3 (directory emptied) rejoined every partition as a voter with nothing left to apply in $(printf '%.1f' "$elapsed") s; peak RSS $rss; $pieces snapshots sent in pieces"
+} | tee bench/results/raft-catch-up.md
