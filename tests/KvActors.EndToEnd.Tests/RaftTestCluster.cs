@@ -37,14 +37,17 @@ internal sealed partial class RaftTestCluster : IDisposable
 
     private readonly bool _inGroups;
 
-    private RaftTestCluster(bool partitionable)
+    private RaftTestCluster(bool partitionable, bool start = true)
     {
         _inGroups = partitionable;
         if (partitionable) Network = new NetworkPartition(_ports.Select((port, node) => (FirstGroupId + node, port)).ToArray());
-        Hosts = Enumerable.Range(0, Nodes).Select(StartNode).ToArray();
+        if (start) StartNodes();
     }
 
-    public HostProcess[] Hosts { get; }
+    public HostProcess[] Hosts { get; } = new HostProcess[Nodes];
+
+    /// <summary>The seed list every node starts with.</summary>
+    public string Seeds => string.Join(",", _ports.Select(p => $"127.0.0.1:{p}"));
 
     /// <summary>Cuts between the nodes, for a cluster started <see cref="StartPartitionable"/>.</summary>
     public NetworkPartition? Network { get; }
@@ -53,6 +56,29 @@ internal sealed partial class RaftTestCluster : IDisposable
 
     /// <summary>A cluster whose nodes can be cut apart by a real network partition (iptables; needs root).</summary>
     public static RaftTestCluster StartPartitionable() => new(partitionable: true);
+
+    /// <summary>A cluster whose nodes start on directories filled first by <paramref name="prepare"/> (given the node,
+    /// its directory, its port and the seed list), e.g. restored from a backup.</summary>
+    public static async Task<RaftTestCluster> StartOnAsync(Func<int, string, int, string, Task> prepare)
+    {
+        var cluster = new RaftTestCluster(partitionable: false, start: false);
+        try
+        {
+            for (var node = 0; node < Nodes; node++) await prepare(node, cluster._directories[node].Path, cluster._ports[node], cluster.Seeds);
+            cluster.StartNodes();
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    private void StartNodes()
+    {
+        for (var node = 0; node < Nodes; node++) Hosts[node] = StartNode(node);
+    }
 
     public Task WaitUntilServingAsync() => Task.WhenAll(Hosts.Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
 
@@ -79,7 +105,7 @@ internal sealed partial class RaftTestCluster : IDisposable
 
     public void Dispose()
     {
-        foreach (var host in Hosts) host.Dispose();
+        foreach (var host in Hosts) host?.Dispose();
         Network?.Dispose();
         foreach (var directory in _directories) directory.Dispose();
     }
@@ -190,7 +216,7 @@ internal sealed partial class RaftTestCluster : IDisposable
     private HostProcess StartNode(int node)
     {
         string[] args = ["--port", $"{_ports[node]}", "--data-dir", _directories[node].Path, "--partitions", $"{Partitions}",
-            "--seed-nodes", string.Join(",", _ports.Select(p => $"127.0.0.1:{p}")), "--replication", "raft", "--log-level", "info"];
+            "--seed-nodes", Seeds, "--replication", "raft", "--log-level", "info"];
         return _inGroups ? HostProcess.StartInGroup(FirstGroupId + node, args) : HostProcess.Start(args);
     }
 
