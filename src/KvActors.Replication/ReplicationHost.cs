@@ -223,6 +223,9 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private void StartReplica(ReplicaGroup group)
     {
         if (_incarnation is not { } incarnation || group.ReplicaOn(_self, incarnation) is not { } id) return;
+        if (incarnation > 0 && group.Replicas.Values.All(n => n == _self))
+            _log.Error("Partition {0} has no replica on another node to take this node's new replica in: its data was only in the emptied " +
+                "directory. It stays unavailable; restore it from a backup (kv-server restore) or start this node on its old directory", group.Partition);
         var replica = Context.ActorOf(ReplicaActor.Props(_settings, group, id, founding: incarnation == 0, Self), $"p{group.Partition}");
         Context.Watch(replica);
         _replicas[group.Partition] = replica;
