@@ -5,6 +5,7 @@ using KvActors.Raft;
 using KvActors.Replication.Joining;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Transport;
+using KvActors.Server.Partitioning;
 
 namespace KvActors.Replication;
 
@@ -141,6 +142,14 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         if (NodeIncarnation.Load(_settings.DataDirectory) is { } recorded)
         {
             StartReplicas(recorded);
+            return;
+        }
+
+        if (_settings.DataDirectory.Length > 0 && ReplicationRecord.PredatesIncarnations(_settings.DataDirectory))
+        {
+            // Its journal holds the founding replicas' logs: asking peers (which may not understand yet) is not needed.
+            _log.Info("This data directory predates recorded incarnations: its replicas are the founding ones (incarnation 0)");
+            Record(0);
             return;
         }
 

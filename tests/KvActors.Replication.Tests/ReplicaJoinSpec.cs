@@ -101,6 +101,28 @@ public sealed class ReplicaJoinSpec(ITestOutputHelper output) : Akka.TestKit.Xun
         await _cluster.SetAsync("after", "x", Write);
     }
 
+    [Fact]
+    public async Task A_directory_from_before_recorded_incarnations_should_start_its_founding_replica_from_its_journal()
+    {
+        for (var i = 0; i < 20; i++) await _cluster.SetAsync($"k{i}", $"v{i}", Write);
+        var leader = await LeaderAsync();
+        var upgraded = (leader + 1) % _cluster.Size;
+        await _cluster.KillAsync(upgraded);
+        // As such a node left it: a replication record without the incarnations key, and no raft-incarnation file.
+        File.Delete(Path.Combine(_cluster.DataDirectory(upgraded), NodeIncarnation.FileName));
+        await File.WriteAllTextAsync(Path.Combine(_cluster.DataDirectory(upgraded), KvActors.Server.Partitioning.ReplicationRecord.FileName),
+            "mode = raft\nreplicas = 3\nmembers = []\n");
+        _cluster.Restart(upgraded);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var state = await _cluster.Node(upgraded).StateAsync();
+            Assert.Equal(IdOf(upgraded), state.ReplicaId);
+            Assert.True(state.RecoveredLastIndex > 2, state.ToString());
+        }, StartUp, TimeSpan.FromMilliseconds(100));
+        Assert.Equal("0", (await File.ReadAllTextAsync(Path.Combine(_cluster.DataDirectory(upgraded), NodeIncarnation.FileName))).Trim());
+    }
+
     private async Task<int> LeaderAsync()
     {
         var leader = -1;

@@ -13,6 +13,18 @@ public static class ReplicationRecord
 {
     public const string FileName = "replication.conf";
 
+    // Written into every record since replicas' incarnations are recorded apart (raft-incarnation): a record without it
+    // comes from a node that ran before, whose replicas are the founding ones.
+    private const string IncarnationsKey = "incarnations-recorded-apart";
+
+    /// <summary>Whether <paramref name="dataDirectory"/> holds a Raft node's data from before replica incarnations were
+    /// recorded (2026-12-06): its replicas are the founding ones, incarnation 0.</summary>
+    public static bool PredatesIncarnations(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        return File.Exists(path) && !ConfigurationFactory.ParseString(File.ReadAllText(path)).HasPath(IncarnationsKey);
+    }
+
     /// <summary>Refuses <paramref name="settings"/> if they do not match what <paramref name="dataDirectory"/> was
     /// created with; records them if this is a new Raft node. Call before the journal is opened.</summary>
     /// <param name="journalFile">The journal's file: its existence says the directory already holds data.</param>
@@ -33,6 +45,7 @@ public static class ReplicationRecord
                 mode = raft
                 replicas = {settings.Replicas}
                 members = [{string.Join(", ", Sorted(settings.SeedNodes).Select(m => $"\"{m}\""))}]
+                {IncarnationsKey} = true
 
                 """);
             return;
