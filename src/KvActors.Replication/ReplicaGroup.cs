@@ -6,8 +6,9 @@ namespace KvActors.Replication;
 /// <summary>
 /// The replicas of one partition and the node each lives on. The nodes are static (the founding list), the Raft ids
 /// are not: a node's replica has the id <c>slot + <see cref="IncarnationStride"/> × incarnation</c>, where the slot
-/// is the founding replica's id (its node's place in the list plus one) and the incarnation counts how often the
-/// node rejoined on an emptied data directory (<see cref="NodeIncarnation"/>). A rejoining node must never reuse
+/// is the founding replica's id (its node's place in the list plus one) and the incarnation is 0 for the founders and,
+/// for a node that rejoined on an emptied data directory, a new one no replica had (<see cref="NodeIncarnation"/>,
+/// <see cref="Joining.IncarnationChoice"/>). A rejoining node must never reuse
 /// an id: its old replicas voted and acknowledged entries it no longer has. Every id maps back to its node.
 /// </summary>
 /// <param name="Partition">The partition the group replicates.</param>
