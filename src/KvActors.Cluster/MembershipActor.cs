@@ -29,12 +29,8 @@ internal sealed class MembershipActor : ReceiveActor
         return Akka.Actor.Props.Create(() => new MembershipActor(hosted));
     }
 
-    /// <summary>Members with the partitions each holds a replica of (static placement).</summary>
-    public static Props Props(IReadOnlyDictionary<Address, int[]> replicas)
-    {
-        Func<Task<Dictionary<Address, int[]>>> hosted = () => Task.FromResult(new Dictionary<Address, int[]>(replicas));
-        return Akka.Actor.Props.Create(() => new MembershipActor(hosted));
-    }
+    /// <summary>Members with the partitions each holds a replica of, as <paramref name="hosted"/> finds them.</summary>
+    public static Props Props(Func<Task<Dictionary<Address, int[]>>> hosted) => Akka.Actor.Props.Create(() => new MembershipActor(hosted));
 
     private static async Task<IKvReply> ActAsync(Akka.Cluster.Cluster cluster, Func<Task<Dictionary<Address, int[]>>> hosted, string address, Action<Address> act)
     {

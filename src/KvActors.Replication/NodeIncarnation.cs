@@ -29,15 +29,6 @@ public static class NodeIncarnation
     public static void Save(string dataDirectory, long incarnation)
     {
         if (dataDirectory.Length == 0) return;
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, FileName);
-        var aside = path + ".new";
-        using (var file = new FileStream(aside, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(incarnation.ToString(CultureInfo.InvariantCulture) + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(aside, path, overwrite: true);
+        DurableFile.Replace(dataDirectory, FileName, incarnation.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 }

@@ -3,6 +3,7 @@ using Akka.Event;
 using KvActors.Protocol;
 using KvActors.Raft;
 using KvActors.Replication.Joining;
+using KvActors.Replication.Placement;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Transport;
 using KvActors.Server.Partitioning;
@@ -23,6 +24,13 @@ namespace KvActors.Replication;
 /// (<see cref="IncarnationChoice"/>), records the answer, and only then starts its replicas. A rejoining replica
 /// starts empty and asks its group's leader to take it in (<see cref="JoinGroup"/>).
 /// </para>
+/// <para>
+/// Which replicas the node runs is recorded in <see cref="HostedReplicas"/>: at first the founding placement's, then
+/// as the placement controller moves replicas, one a leader places here (<see cref="HostReplica"/>) is added and one
+/// its group removed (<see cref="ReplicaRemoved"/>) is dropped. The host routes each group's messages by the group's
+/// <see cref="ReplicaBook"/>, which its replicas keep up to date, and answers the controller what its replicas see
+/// (<see cref="GetPlacementView"/>).
+/// </para>
 /// </summary>
 public sealed class ReplicationHost : ReceiveActor, IWithTimers
 {
@@ -36,6 +44,8 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
 
     private readonly ReplicationSettings _settings;
     private readonly Dictionary<int, ReplicaGroup> _groups;
+    private readonly Dictionary<int, ReplicaBook> _books;
+    private readonly Dictionary<int, ulong> _hosted = [];
     private readonly Dictionary<int, IActorRef> _replicas = [];
     private readonly HashSet<IActorRef> _started = [];
     private readonly OutboundBatches _outbound;
@@ -43,6 +53,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Address _self;
     private bool _flushScheduled;
+    private bool _draining;
 
     // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
     private long? _incarnation;
@@ -53,6 +64,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _groups = groups.ToDictionary(g => g.Partition);
+        _books = groups.ToDictionary(g => g.Partition, g => new ReplicaBook(g));
         _outbound = new OutboundBatches(settings.MaxEnvelopeBytes);
         _self = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
@@ -92,10 +104,47 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             if (stopped is not { } partition) return;
             _replicas.Remove(partition);
             _started.Remove(terminated.ActorRef);
-            _log.Warning("Replica of partition {0} stopped; starting it again in {1}", partition, RestartAfter);
+            _log.Warning("Replica of partition {0} stopped; starting it again in {1} unless its group removed it", partition, RestartAfter);
             Timers.StartSingleTimer(("restart", partition), new RestartReplica(partition), RestartAfter);
         });
-        Receive<RestartReplica>(restart => StartReplica(_groups[restart.Partition]));
+        Receive<RestartReplica>(restart =>
+        {
+            if (!_replicas.ContainsKey(restart.Partition) && _hosted.TryGetValue(restart.Partition, out var id)) StartReplica(restart.Partition, id);
+        });
+        Receive<ReplicaRemoved>(removed =>
+        {
+            if (!_hosted.TryGetValue(removed.Partition, out var id) || id != removed.ReplicaId) return;
+            _hosted.Remove(removed.Partition);
+            HostedReplicas.Save(_settings.DataDirectory, _hosted);
+            if (_replicas.Remove(removed.Partition, out var replica))
+            {
+                Context.Unwatch(replica);
+                _started.Remove(replica);
+            }
+
+            _log.Info("Replica {0} of partition {1} left this node: its group removed it", removed.ReplicaId, removed.Partition);
+        });
+        Receive<ReplicaBookChanged>(changed =>
+        {
+            if (_books.TryGetValue(changed.Book.Partition, out var book)) _books[changed.Book.Partition] = book.Merge(changed.Book.Placed);
+        });
+        Receive<HostReplica>(OnHostReplica);
+        Receive<PlaceReplica>(place =>
+        {
+            if (place.Node == _self) OnHostReplica(place.Host);
+            else HostOn(place.Node).Tell(place.Host, Self);
+        });
+        Receive<MoveReplica>(move =>
+        {
+            if (_replicas.TryGetValue(move.Partition, out var replica)) replica.Tell(move);
+        });
+        Receive<GetPlacementView>(_ => AnswerPlacementView());
+        Receive<DrainNode>(_ =>
+        {
+            if (!_draining) _log.Warning("This node leaves the cluster for good: its replicas are to move to other nodes");
+            _draining = true;
+            Sender.Tell(Akka.Done.Instance);
+        });
         // A chunked snapshot and its acknowledgements, one piece at a time: to the node of the replica they name.
         Receive<SnapshotChunk>(chunk => Route(chunk.Partition, chunk.Header.To, chunk));
         Receive<SnapshotChunkAck>(ack => Route(ack.Partition, ack.To, ack));
@@ -116,11 +165,11 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         });
         Receive<JoinGroup>(join =>
         {
-            if (!_groups.TryGetValue(join.Partition, out var group)) return;
+            if (!_books.TryGetValue(join.Partition, out var book)) return;
             if (_replicas.TryGetValue(join.Partition, out var replica) && replica.Equals(Sender))
             {
-                // Our own replica asks: on to every other node of its group, where only the leader acts.
-                foreach (var node in group.Replicas.Values.Where(n => n != _self).Distinct()) HostOn(node).Tell(join, Self);
+                // Our own replica asks: on to every other node its group has known, where only the leader acts.
+                foreach (var node in book.KnownIds.Select(book.NodeOf).OfType<Address>().Where(n => n != _self).Distinct()) HostOn(node).Tell(join, Self);
             }
             else if (_replicas.TryGetValue(join.Partition, out var local))
             {
@@ -200,7 +249,56 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private void StartReplicas(long incarnation)
     {
         _incarnation = incarnation;
-        foreach (var group in _groups.Values) StartReplica(group);
+        if (HostedReplicas.Load(_settings.DataDirectory) is { } hosted)
+        {
+            foreach (var (partition, id) in hosted.Where(h => _groups.ContainsKey(h.Key))) _hosted[partition] = id;
+        }
+        else
+        {
+            // New, or from before placement: the founding placement's replicas in this incarnation.
+            foreach (var group in _groups.Values)
+            {
+                if (group.ReplicaOn(_self, incarnation) is { } id) _hosted[group.Partition] = id;
+            }
+
+            HostedReplicas.Save(_settings.DataDirectory, _hosted);
+        }
+
+        foreach (var (partition, id) in _hosted) StartReplica(partition, id);
+    }
+
+    // A leader places a replica here for a move. Ids only grow, so an older placement arriving late changes nothing.
+    private void OnHostReplica(HostReplica host)
+    {
+        if (_incarnation is null || !_books.TryGetValue(host.Partition, out var book)) return;
+        if (_hosted.TryGetValue(host.Partition, out var current) && current >= host.ReplicaId) return;
+        if (_replicas.Remove(host.Partition, out var stale))
+        {
+            // Not a member, or the controller would not place another replica of the group here.
+            _log.Warning("Partition {0}: replica {1} here is replaced by replica {2}, which its group's leader places here; the old one's journal is left behind",
+                host.Partition, current, host.ReplicaId);
+            Context.Unwatch(stale);
+            _started.Remove(stale);
+            Context.Stop(stale);
+        }
+
+        _books[host.Partition] = book.Merge(host.Placed);
+        _hosted[host.Partition] = host.ReplicaId;
+        HostedReplicas.Save(_settings.DataDirectory, _hosted);
+        _log.Info("Partition {0}: starting replica {1}, placed here by its group's leader", host.Partition, host.ReplicaId);
+        StartReplica(host.Partition, host.ReplicaId);
+    }
+
+    // Not while its replicas start: the node would look empty, and the controller would place replicas here.
+    private void AnswerPlacementView()
+    {
+        if (_incarnation is null || _started.Count < _replicas.Count) return;
+        var asks = _started.Select(r => r.Ask<ReplicaView>(GetReplicaView.Instance, StateAskTimeout)).ToArray();
+        var node = _self;
+        var draining = _draining;
+        Task.WhenAll(asks).ContinueWith(t => new PlacementView(node, draining,
+                t.IsCompletedSuccessfully ? t.Result : asks.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).ToArray()))
+            .PipeTo(Sender, Self);
     }
 
     // Ready once every replica here has recovered; active if any has seen an election or an entry past the founding one.
@@ -229,24 +327,24 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             .PipeTo(Sender, Self);
     }
 
-    private void StartReplica(ReplicaGroup group)
+    private void StartReplica(int partition, ulong id)
     {
-        if (_incarnation is not { } incarnation || group.ReplicaOn(_self, incarnation) is not { } id) return;
-        if (incarnation > 0 && group.Replicas.Values.All(n => n == _self))
+        var book = _books[partition];
+        if (ReplicaOrigins.Of(id) == ReplicaOrigin.Rejoining && book.Founding.Replicas.Values.All(n => n == _self))
             _log.Error("Partition {0} has no replica on another node to take this node's new replica in: its data was only in the emptied " +
-                "directory. It stays unavailable; restore it from a backup (kv-server restore) or start this node on its old directory", group.Partition);
-        var replica = Context.ActorOf(ReplicaActor.Props(_settings, group, id, founding: incarnation == 0, Self), $"p{group.Partition}");
+                "directory. It stays unavailable; restore it from a backup (kv-server restore) or start this node on its old directory", partition);
+        var replica = Context.ActorOf(ReplicaActor.Props(_settings, book, id, Self), $"p{partition}-r{id}");
         Context.Watch(replica);
-        _replicas[group.Partition] = replica;
+        _replicas[partition] = replica;
     }
 
     private void OnOutgoing(OutgoingRaftMessages outgoing)
     {
-        var group = _groups[outgoing.Partition];
+        var book = _books[outgoing.Partition];
         foreach (var message in outgoing.Messages)
         {
             // A message to a replica this group does not know is dropped: Raft treats it as lost.
-            if (group.NodeOf(message.To) is not { } node) continue;
+            if (book.NodeOf(message.To) is not { } node) continue;
             if (node == _self) Deliver(outgoing.Partition, message);
             else _outbound.Add(node, new PartitionRaftMessage(outgoing.Partition, message));
         }
@@ -265,7 +363,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     // To the replica here if it lives here, else to its node's host (which then finds it here).
     private void Route(int partition, ulong replicaId, object message)
     {
-        if (!_groups.TryGetValue(partition, out var group) || group.NodeOf(replicaId) is not { } node) return;
+        if (!_books.TryGetValue(partition, out var book) || book.NodeOf(replicaId) is not { } node) return;
         if (node != _self) HostOn(node).Tell(message, Self);
         else if (_replicas.TryGetValue(partition, out var replica)) replica.Tell(message);
     }

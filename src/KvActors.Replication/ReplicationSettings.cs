@@ -55,6 +55,13 @@ public sealed record ReplicationSettings
     /// </summary>
     public long MaxSnapshotBytes => ProtocolLimits.RemotingFrameBytes(Limits.MaxValueBytes) - 64 * 1024;
 
+    /// <summary>A replica missed this long (its node down or cut off, or not running it) is re-created elsewhere by
+    /// the placement controller (<c>kv.raft.replace-dead-after</c>).</summary>
+    public TimeSpan ReplaceDeadAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the placement controller looks at the cluster (<c>kv.raft.placement-interval</c>).</summary>
+    public TimeSpan PlacementInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>These settings with the timing and snapshot schedule of <paramref name="config"/>'s <c>kv.raft</c>
     /// section (replication's reference.conf holds the defaults).</summary>
     public ReplicationSettings WithConfig(Config config)
@@ -76,7 +83,11 @@ public sealed record ReplicationSettings
             ElectionTicks = (int)Math.Round(election / tick),
             SnapshotEvery = raft.GetLong("snapshot-every", SnapshotEvery),
             SnapshotCatchUpEntries = raft.GetLong("snapshot-catch-up-entries", SnapshotCatchUpEntries),
+            ReplaceDeadAfter = raft.GetTimeSpan("replace-dead-after", ReplaceDeadAfter, allowInfinite: false),
+            PlacementInterval = raft.GetTimeSpan("placement-interval", PlacementInterval, allowInfinite: false),
         };
+        if (settings.PlacementInterval < TimeSpan.FromMilliseconds(100))
+            throw new ArgumentException($"kv.raft.placement-interval must be at least 100ms, got {settings.PlacementInterval.TotalMilliseconds}ms");
         if (settings.SnapshotEvery < 1) throw new ArgumentException($"kv.raft.snapshot-every must be at least 1, got {settings.SnapshotEvery}");
         if (settings.SnapshotCatchUpEntries < 0)
             throw new ArgumentException($"kv.raft.snapshot-catch-up-entries must not be negative, got {settings.SnapshotCatchUpEntries}");

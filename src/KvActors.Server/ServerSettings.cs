@@ -136,13 +136,14 @@ public sealed record ServerSettings
         return this;
     }
 
-    // The seed list is the static membership (etcd's --initial-cluster): every node must compute the same groups.
+    // The seed list is the founding membership (etcd's --initial-cluster): every node must compute the same founding
+    // groups from it. A node outside it joins, and the placement controller moves replicas onto it.
     private void ValidateRaft()
     {
         if (SeedNodes.Count == 0)
             throw new ArgumentException("replication raft needs --seed-nodes: the seed nodes are the founding replicas of every partition");
-        if (!SeedNodes.Contains(SelfEndpoint, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"replication raft needs this node ({SelfEndpoint}, --host and --port) among --seed-nodes ({string.Join(",", SeedNodes)}): they are the replicas");
+        if (Port == 0)
+            throw new ArgumentException("replication raft needs a fixed --port, not 0: the other nodes find this node's replicas at its address");
         if (SeedNodes.Distinct(StringComparer.OrdinalIgnoreCase).Count() != SeedNodes.Count)
             throw new ArgumentException($"replication raft needs distinct --seed-nodes, got {string.Join(",", SeedNodes)}");
         if (Journal is { } journal && !journal.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))

@@ -13,7 +13,8 @@ namespace KvActors.EndToEnd.Tests;
 /// <summary>
 /// Three real kv-server processes with <c>--replication raft</c>, each on its own data directory, every one of
 /// <see cref="Partitions"/> partitions a Raft group of three replicas; nodes can be killed, paused and restarted on
-/// their directories and ports. Disposing kills what runs and deletes the directories.
+/// their directories and ports. Nodes past the three seeds (<see cref="StartWithSpares"/>) join when started.
+/// Disposing kills what runs and deletes the directories.
 /// </summary>
 internal sealed partial class RaftTestCluster : IDisposable
 {
@@ -29,30 +30,55 @@ internal sealed partial class RaftTestCluster : IDisposable
     public static readonly string[] ProbeKeys = Enumerable.Range(0, 1000).Select(i => $"probe{i}")
         .GroupBy(new PartitionMap(Partitions).PartitionOf).OrderBy(g => g.Key).Select(g => g.First()).ToArray();
 
-    private readonly TempDirectory[] _directories = Enumerable.Range(0, Nodes).Select(i => new TempDirectory($"kvactors-raft-{i}")).ToArray();
-    private readonly int[] _ports = Enumerable.Range(0, Nodes).Select(_ => FreePort.Find()).ToArray();
+    private readonly TempDirectory[] _directories;
+    private readonly int[] _ports;
+    private readonly string? _config;
 
     // Group ids for nodes that run apart from the test's own processes (NetworkPartition tells them apart by group).
     private const int FirstGroupId = 47100;
 
     private readonly bool _inGroups;
 
-    private RaftTestCluster(bool partitionable, bool start = true)
+    private RaftTestCluster(bool partitionable, bool start = true, int spares = 0, string? hocon = null)
     {
+        _directories = Enumerable.Range(0, Nodes + spares).Select(i => new TempDirectory($"kvactors-raft-{i}")).ToArray();
+        _ports = Enumerable.Range(0, Nodes + spares).Select(_ => FreePort.Find()).ToArray();
+        Hosts = new HostProcess[Nodes + spares];
+        if (hocon is not null)
+        {
+            _config = Path.Combine(_directories[0].Path, "..", $"kvactors-raft-{_ports[0]}.conf");
+            File.WriteAllText(_config, File.ReadAllText(Path.Combine(Path.GetDirectoryName(HostProcess.ServerDll)!, "hocon", "kv.conf")) + "\n" + hocon + "\n");
+        }
+
         _inGroups = partitionable;
         if (partitionable) Network = new NetworkPartition(_ports.Select((port, node) => (FirstGroupId + node, port)).ToArray());
         if (start) StartNodes();
     }
 
-    public HostProcess[] Hosts { get; } = new HostProcess[Nodes];
+    /// <summary>Every node's process; a spare's is null until it is started.</summary>
+    public HostProcess[] Hosts { get; }
 
-    /// <summary>The seed list every node starts with.</summary>
-    public string Seeds => string.Join(",", _ports.Select(p => $"127.0.0.1:{p}"));
+    /// <summary>The seed list every node starts with: the three founding nodes.</summary>
+    public string Seeds => string.Join(",", _ports.Take(Nodes).Select(p => $"127.0.0.1:{p}"));
+
+    /// <summary>The remoting address of a node, as <c>kv cluster</c> names it.</summary>
+    public string AddressOf(int node) => $"akka.tcp://kv@127.0.0.1:{_ports[node]}";
 
     /// <summary>Cuts between the nodes, for a cluster started <see cref="StartPartitionable"/>.</summary>
     public NetworkPartition? Network { get; }
 
     public static RaftTestCluster Start() => new(partitionable: false);
+
+    /// <summary>Three seeds started, and <paramref name="spares"/> more nodes ready to start (<see cref="StartSpare"/>);
+    /// every node runs with <paramref name="hocon"/> on top of the shipped configuration.</summary>
+    public static RaftTestCluster StartWithSpares(int spares, string hocon) => new(partitionable: false, spares: spares, hocon: hocon);
+
+    /// <summary>Starts a node past the seeds: it joins the running cluster.</summary>
+    public void StartSpare(int node)
+    {
+        if (node < Nodes || Hosts[node] is not null) throw new InvalidOperationException($"node {node} is not a spare that has not started");
+        Hosts[node] = StartNode(node);
+    }
 
     /// <summary>A cluster whose nodes can be cut apart by a real network partition (iptables; needs root).</summary>
     public static RaftTestCluster StartPartitionable() => new(partitionable: true);
@@ -80,7 +106,7 @@ internal sealed partial class RaftTestCluster : IDisposable
         for (var node = 0; node < Nodes; node++) Hosts[node] = StartNode(node);
     }
 
-    public Task WaitUntilServingAsync() => Task.WhenAll(Hosts.Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
+    public Task WaitUntilServingAsync() => Task.WhenAll(Hosts.OfType<HostProcess>().Select(h => h.WaitUntilServingAsync(TimeSpan.FromSeconds(90))));
 
     /// <summary>Kills the node if it runs and starts it again on its directory and port.</summary>
     public void Restart(int node)
@@ -101,13 +127,14 @@ internal sealed partial class RaftTestCluster : IDisposable
     }
 
     /// <summary>Every node's output, for a failure's message.</summary>
-    public string Outputs() => string.Join("\n", Hosts.Select((h, i) => $"--- node {i} ---\n{h.Output}"));
+    public string Outputs() => string.Join("\n", Hosts.Select((h, i) => $"--- node {i} ---\n{h?.Output}"));
 
     public void Dispose()
     {
         foreach (var host in Hosts) host?.Dispose();
         Network?.Dispose();
         foreach (var directory in _directories) directory.Dispose();
+        if (_config is not null) File.Delete(_config);
     }
 
     /// <summary>
@@ -136,7 +163,7 @@ internal sealed partial class RaftTestCluster : IDisposable
     /// must be readable through each of them.</summary>
     public async Task RestartAllAndVerifyAsync(WriteLedger ledger, KvHistory history)
     {
-        foreach (var host in Hosts) host.Kill();
+        foreach (var host in Hosts.OfType<HostProcess>()) host.Kill();
         history.ServerDied();
         for (var node = 0; node < Nodes; node++) Restart(node);
         await WaitUntilServingAsync();
@@ -153,7 +180,7 @@ internal sealed partial class RaftTestCluster : IDisposable
         var latest = new Dictionary<int, (long Term, int Node)>();
         for (var node = 0; node < Hosts.Length; node++)
         {
-            foreach (Match m in LeadsLine().Matches(Hosts[node].Output))
+            foreach (Match m in LeadsLine().Matches(Hosts[node]?.Output ?? ""))
             {
                 var partition = int.Parse(m.Groups["partition"].Value);
                 var term = long.Parse(m.Groups["term"].Value);
@@ -216,7 +243,7 @@ internal sealed partial class RaftTestCluster : IDisposable
     private HostProcess StartNode(int node)
     {
         string[] args = ["--port", $"{_ports[node]}", "--data-dir", _directories[node].Path, "--partitions", $"{Partitions}",
-            "--seed-nodes", Seeds, "--replication", "raft", "--log-level", "info"];
+            "--seed-nodes", Seeds, "--replication", "raft", "--log-level", "info", .. _config is null ? Array.Empty<string>() : ["--config", _config]];
         return _inGroups ? HostProcess.StartInGroup(FirstGroupId + node, args) : HostProcess.Start(args);
     }
 

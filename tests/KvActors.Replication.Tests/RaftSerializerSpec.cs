@@ -1,6 +1,9 @@
 using Akka.Actor;
 using KvActors.Raft;
+using System.Collections.Immutable;
+using KvActors.Journal;
 using KvActors.Replication.Joining;
+using KvActors.Replication.Placement;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Serialization;
 using KvActors.Replication.Transport;
@@ -56,6 +59,48 @@ public sealed class RaftSerializerSpec : IDisposable
         Assert.Equal((false, false), (notReady.Ready, notReady.Active));
         Assert.Empty(notReady.Members);
         Assert.Equal(new JoinGroup(7, 1003), RoundTrip(new JoinGroup(7, 1003)));
+    }
+
+    [Fact]
+    public void RaftSerializer_should_carry_placements_messages()
+    {
+        var node = new Address("akka.tcp", "kv", "127.0.0.1", 4711);
+        var other = new Address("akka.tcp", "kv", "10.0.0.2", 4712);
+        Assert.Same(GetPlacementView.Instance, RoundTrip(GetPlacementView.Instance));
+
+        var view = RoundTrip(new PlacementView(node, true,
+            [new ReplicaView(3, 5000, true, 9, new ConfState([1, 2], [5000]), new Dictionary<ulong, Address> { [1] = node, [5000] = other })]));
+        Assert.Equal((node, true), (view.Node, view.Draining));
+        var replica = Assert.Single(view.Replicas);
+        Assert.Equal((3, 5000UL, true, 9UL), (replica.Partition, replica.ReplicaId, replica.Leading, replica.Term));
+        Assert.Equal([1UL, 2], replica.Members.Voters.Order().ToArray());
+        Assert.Equal([5000UL], replica.Members.Learners);
+        Assert.Equal(other, replica.Nodes[5000]);
+
+        Assert.Equal(new MoveReplica(2, 3, other, "lost"), RoundTrip(new MoveReplica(2, 3, other, "lost")));
+        Assert.Equal(new MoveReplica(2, 3, null, "shrink"), RoundTrip(new MoveReplica(2, 3, null, "shrink")));
+        var host = RoundTrip(new HostReplica(2, 7000, ImmutableDictionary<ulong, Address>.Empty.Add(7000, other)));
+        Assert.Equal((2, 7000UL, other), (host.Partition, host.ReplicaId, host.Placed[7000]));
+    }
+
+    [Fact]
+    public void A_membership_change_should_carry_its_context_and_a_snapshot_the_nodes_of_placed_replicas()
+    {
+        var change = new ConfChange(ConfChangeType.AddLearner, 7000, "akka.tcp://kv@10.0.0.2:4712"u8.ToArray());
+        var back = ConfChange.Decode(change.Encode());
+        Assert.Equal((change.Type, change.NodeId), (back.Type, back.NodeId));
+        Assert.Equal(change.Context, back.Context);
+        Assert.Null(ConfChange.Decode(new ConfChange(ConfChangeType.RemoveNode, 3).Encode()).Context);
+
+        var codec = new StateCodec(_system);
+        var state = new StoreSnapshot(12, []);
+        var node = new Address("akka.tcp", "kv", "10.0.0.2", 4712);
+        // Without placed replicas the data is the state alone, as before placement, and still reads.
+        Assert.Empty(codec.DecodeSnapshot(codec.EncodeSnapshot(state)).Placed);
+        Assert.Equal(12, codec.DecodeSnapshot(codec.EncodeSnapshot(state)).State.Revision);
+        var (decoded, placed) = codec.DecodeSnapshot(codec.EncodeSnapshot(state, new Dictionary<ulong, Address> { [7000] = node }));
+        Assert.Equal(12, decoded.Revision);
+        Assert.Equal(node, placed[7000]);
     }
 
     [Fact]

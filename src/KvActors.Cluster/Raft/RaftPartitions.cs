@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using KvActors.Protocol;
 using KvActors.Replication;
+using KvActors.Replication.Placement;
 using KvActors.Server.Routing;
 
 namespace KvActors.Cluster.Raft;
@@ -50,6 +51,8 @@ public sealed class RaftPartitions : IReplicatedPartitions
     // Cancelled when requests waiting on that node for that partition can no longer be answered by it.
     private readonly ConcurrentDictionary<(Address Node, int Partition), CancellationTokenSource> _inFlight = new();
     private readonly ConcurrentDictionary<Address, bool> _gone = new();
+    // Every node that may run replicas: the founding ones, and each member seen since (replicas move to nodes that join).
+    private readonly ConcurrentDictionary<Address, bool> _nodes = new();
     private int _rotation;
 
     /// <param name="system">This node's system.</param>
@@ -62,6 +65,7 @@ public sealed class RaftPartitions : IReplicatedPartitions
         // The first guess: this node's own replica if it has one (it knows who leads), else the group's first.
         _leaders = groups.Select(g => g.SlotOn(_self) is not null ? _self : g.Replicas.OrderBy(r => r.Key).First().Value).ToArray();
         _leaderTerms = new ulong[groups.Count];
+        foreach (var node in groups.SelectMany(g => g.Replicas.Values)) _nodes[node] = true;
     }
 
     /// <summary>The node each partition's leader is on, as last learned (null while unknown).</summary>
@@ -120,11 +124,10 @@ public sealed class RaftPartitions : IReplicatedPartitions
     {
         var clock = Stopwatch.StartNew();
         var pause = FirstPause;
-        var replicas = _groups[partition].Replicas.Values;
         while (true)
         {
             var leader = LeaderOf(partition);
-            var nearest = replicas.OrderBy(n => n == _self ? 0 : n == leader ? 1 : 2).Where(n => !IsGone(n)).ToArray();
+            var nearest = _nodes.Keys.OrderBy(n => n == _self ? 0 : n == leader ? 1 : 2).Where(n => !IsGone(n)).ToArray();
             foreach (var node in nearest)
             {
                 var left = timeout - clock.Elapsed;
@@ -141,16 +144,37 @@ public sealed class RaftPartitions : IReplicatedPartitions
         }
     }
 
-    /// <summary>Every replica of every partition as it answers now, asked all at once; one that does not answer within
-    /// <paramref name="timeout"/> (its node down or cut off) is listed as unreachable.</summary>
+    /// <summary>Every replica of every partition as it answers now, every node asked at once. A member replica that does
+    /// not answer within <paramref name="timeout"/> (its node down or cut off) is listed as unreachable: the members
+    /// are the leader's (or, while a group has none, the founding ones).</summary>
     public async Task<IKvReply> ReplicasAsync(TimeSpan timeout)
     {
-        var asks = _groups.SelectMany(group => group.Replicas.Select(async replica =>
+        var nodes = _nodes.Keys.ToArray();
+        var views = nodes.Select(async node =>
         {
-            var reply = await SendAsync(replica.Value, group.Partition, GetReplicaStatus.Instance, timeout);
-            return reply as ReplicaStatus ?? ReplicaStatus.NotAnswered(group.Partition, replica.Value.ToString(), (long)replica.Key);
-        })).ToArray();
-        return new PartitionReplicas(await Task.WhenAll(asks));
+            if (IsGone(node)) return null;
+            try
+            {
+                return await HostOn(node).Ask<PlacementView>(GetPlacementView.Instance, timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return null;
+            }
+        }).ToArray();
+        var asks = _groups.SelectMany(group => nodes.Select(node => SendAsync(node, group.Partition, GetReplicaStatus.Instance, timeout))).ToArray();
+        var answered = (await Task.WhenAll(asks)).OfType<ReplicaStatus>().ToList();
+        var leaders = PlacementPlanner.LeaderViews((await Task.WhenAll(views)).OfType<PlacementView>().ToArray()).ToDictionary(v => v.Partition);
+        foreach (var group in _groups)
+        {
+            var members = leaders.TryGetValue(group.Partition, out var leader)
+                ? leader.Nodes.Select(m => (Id: m.Key, Node: m.Value))
+                : group.Replicas.Select(r => (Id: r.Key, Node: r.Value));
+            foreach (var (id, node) in members.Where(m => answered.All(r => r.Partition != group.Partition || r.ReplicaId != (long)m.Id)).ToArray())
+                answered.Add(ReplicaStatus.NotAnswered(group.Partition, node.ToString(), (long)id));
+        }
+
+        return new PartitionReplicas(answered.OrderBy(r => r.Partition).ThenBy(r => r.ReplicaId).ToArray());
     }
 
     /// <summary>A node was found gone: its replicas lead nothing as far as this node can tell, and requests waiting
@@ -189,7 +213,11 @@ public sealed class RaftPartitions : IReplicatedPartitions
     }
 
     /// <summary>A node is a reachable member again (a restarted process, a healed link).</summary>
-    public void NodeBack(Address node) => _gone.TryRemove(node, out _);
+    public void NodeBack(Address node)
+    {
+        _nodes[node] = true;
+        _gone.TryRemove(node, out _);
+    }
 
     private bool IsGone(Address node) => _gone.ContainsKey(node);
 
@@ -222,11 +250,10 @@ public sealed class RaftPartitions : IReplicatedPartitions
         if (LeaderOf(partition) is { } cached && !IsGone(cached)) return cached;
         var clock = Stopwatch.StartNew();
         var pause = FirstPause;
-        var group = _groups[partition];
         while (clock.Elapsed < within)
         {
             var start = Interlocked.Increment(ref _rotation);
-            var candidates = group.Replicas.Values.Where(n => !IsGone(n)).ToArray();
+            var candidates = _nodes.Keys.Where(n => !IsGone(n)).ToArray();
             for (var i = 0; i < candidates.Length && clock.Elapsed < within; i++)
             {
                 var candidate = candidates[(start + i) % candidates.Length];

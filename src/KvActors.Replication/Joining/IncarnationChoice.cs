@@ -21,7 +21,7 @@ public abstract record IncarnationChoice
 
     // Incarnations from the clock count milliseconds from here (a wipe and restart within one still differ); ids
     // (slot + 1000 x incarnation) stay far inside 64 bits for centuries.
-    private static readonly DateTimeOffset ClockOrigin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset ClockOrigin = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <param name="slot">This node's slot in its groups.</param>
     /// <param name="peers">How many other nodes hold replicas of the groups.</param>

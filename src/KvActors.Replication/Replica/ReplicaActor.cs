@@ -6,6 +6,7 @@ using KvActors.Journal;
 using KvActors.Protocol;
 using KvActors.Raft;
 using KvActors.Replication.Joining;
+using KvActors.Replication.Placement;
 using KvActors.Replication.Transport;
 using KvActors.Server.Commit;
 using KvActors.Server.Partition;
@@ -43,7 +44,11 @@ namespace KvActors.Replication.Replica;
 /// <para>
 /// Membership: a replica of a rejoining node (<see cref="ReplicationHost"/>) starts empty and outside the group; until
 /// it is a voter it asks the group (<see cref="JoinGroup"/>) every <see cref="JoinAskTicks"/> ticks, and the leader
-/// takes it in one change at a time (<see cref="JoinSteps"/>). Changes take effect as they are applied.
+/// takes it in one change at a time (<see cref="JoinSteps"/>). The leader also carries out the placement
+/// controller's moves (<see cref="MoveReplica"/>, <see cref="MoveSteps"/>): it has the new node start an empty
+/// replica (<see cref="HostReplica"/>), adds it as a learner with its node in the change's context, promotes it once
+/// caught up, then removes the old one. Changes take effect as they are applied; a replica that applies its own
+/// removal deletes its journal and stops.
 /// </para>
 /// Not yet: the expiry sweep.
 /// </summary>
@@ -56,8 +61,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private static readonly TimeSpan SnapshotPatience = TimeSpan.FromSeconds(10);
 
     private readonly ReplicationSettings _settings;
-    private readonly ReplicaGroup _group;
     private readonly ulong _id;
+    private readonly ReplicaOrigin _origin;
+    private ReplicaBook _book;
     private readonly IActorRef _host;
     private readonly ReplicaStorage _storage;
     private readonly KvStateMachine _machine;
@@ -108,18 +114,26 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private readonly BackupSessions _backups;
     private int _ticksSinceJoinAsk;
 
-    public ReplicaActor(ReplicationSettings settings, ReplicaGroup group, ulong id, bool founding, IActorRef host)
+    // A replica this leader placed on a node for a move and has not yet seen in the membership: the same id is
+    // proposed again rather than a new one each round.
+    private (Address Node, ulong Id)? _placing;
+    // Removed from the group: deleting its journal, then stopping.
+    private bool _removed;
+    private bool _deleting;
+
+    public ReplicaActor(ReplicationSettings settings, ReplicaBook book, ulong id, IActorRef host)
     {
         _settings = settings;
-        _group = group;
+        _book = book;
         _id = id;
+        _origin = ReplicaOrigins.Of(id);
         _host = host;
-        _storage = new ReplicaStorage(founding ? group.Founders : null);
+        _storage = new ReplicaStorage(_origin == ReplicaOrigin.Founding ? book.Founding.Founders : null);
         _machine = new KvStateMachine(settings.Limits);
         _codec = new StateCodec(Context.System);
-        _backups = new BackupSessions(group.Partition, settings.Limits.ScanPageBytes);
-        _sending = new SnapshotSending(group.Partition, settings.MaxEnvelopeBytes, SnapshotPatience);
-        PersistenceId = PersistenceIdOf(group.Partition, id);
+        _backups = new BackupSessions(book.Partition, settings.Limits.ScanPageBytes);
+        _sending = new SnapshotSending(book.Partition, settings.MaxEnvelopeBytes, SnapshotPatience);
+        PersistenceId = PersistenceIdOf(book.Partition, id);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -162,15 +176,22 @@ public sealed class ReplicaActor : ReceivePersistentActor
             _saving = null;
             _snapshotInFlight = false;
         });
-        Command<DeleteMessagesSuccess>(_ => OnCompacted());
+        Command<DeleteMessagesSuccess>(_ =>
+        {
+            if (_removed) StopRemoved();
+            else OnCompacted();
+        });
         Command<DeleteMessagesFailure>(failure =>
         {
             _log.Warning(failure.Cause, "Partition {0}: deleting journal events up to {1} failed; they stay until the next snapshot", Partition, failure.ToSequenceNr);
-            OnCompacted();
+            if (_removed) StopRemoved();
+            else OnCompacted();
         });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<JoinGroup>(OnJoinRequest);
+        Command<MoveReplica>(OnMove);
+        Command<GetReplicaView>(_ => Sender.Tell(View()));
         Command<SnapshotChunk>(OnSnapshotChunk);
         Command<SnapshotChunkAck>(OnSnapshotChunkAck);
         Command<IWriteCommand>(OnWrite);
@@ -183,19 +204,21 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     public static string PersistenceIdOf(int partition, ulong replicaId) => $"replica-p{partition}-r{replicaId}";
 
-    /// <param name="founding">Whether the replica founds its group (incarnation 0) or joins it running.</param>
-    public static Props Props(ReplicationSettings settings, ReplicaGroup group, ulong id, bool founding, IActorRef host) =>
-        Akka.Actor.Props.Create(() => new ReplicaActor(settings, group, id, founding, host));
+    /// <param name="book">The group's replicas and their nodes, as far as the host knows them; the replica learns more
+    /// from its snapshot and log.</param>
+    /// <param name="id">Its Raft id, which tells its origin (<see cref="ReplicaOrigins"/>).</param>
+    public static Props Props(ReplicationSettings settings, ReplicaBook book, ulong id, IActorRef host) =>
+        Akka.Actor.Props.Create(() => new ReplicaActor(settings, book, id, host));
 
     // The one clock read: the state machine is given the time, it never reads it.
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private int Partition => _group.Partition;
+    private int Partition => _book.Partition;
 
     private void Start()
     {
         var snapshot = _storage.Raft.Snapshot();
-        if (snapshot.Data.Length > 0) _machine.LoadSnapshot(_codec.DecodeSnapshot(snapshot.Data));
+        if (snapshot.Data.Length > 0) LoadSnapshot(snapshot.Data);
         _applied = snapshot.Metadata.Index;
         _snapshotIndex = snapshot.Metadata.Index;
         _hardState = _storage.Raft.HardState;
@@ -216,6 +239,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
             Stopwatch.GetElapsedTime(_startedTimestamp));
         _log.Info("Replica {0} of partition {1} recovered: snapshot at {2}, log up to {3}, term {4}, committed {5}",
             _id, Partition, _snapshotIndex, _recoveredLastIndex, _hardState.Term, _hardState.Commit);
+        _host.Tell(new ReplicaBookChanged(_book));
         _host.Tell(new ReplicaStarted(Partition));
         MaybeScheduleReady();
     }
@@ -229,20 +253,65 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private void AskToJoin()
     {
-        if (_node.ConfState.Voters.Contains(_id) || ++_ticksSinceJoinAsk < JoinAskTicks) return;
+        if (_origin != ReplicaOrigin.Rejoining || _node.ConfState.Voters.Contains(_id) || ++_ticksSinceJoinAsk < JoinAskTicks) return;
         _ticksSinceJoinAsk = 0;
         _host.Tell(new JoinGroup(Partition, _id));
     }
 
     private void OnJoinRequest(JoinGroup join)
     {
-        if (!_leading || join.ReplicaId == _id) return;
+        // Only a rejoining node's replica asks; a placed one is added by the leader that placed it.
+        if (!_leading || join.ReplicaId == _id || ReplicaOrigins.Of(join.ReplicaId) != ReplicaOrigin.Rejoining) return;
         var match = _node.Status().Progress.TryGetValue(join.ReplicaId, out var progress) ? progress.Match : 0;
         if (JoinSteps.Next(_node.ConfState, join.ReplicaId, match, _node.Committed) is not { } change) return;
         // Refused while an earlier change is not yet applied: the replica asks again.
         if (!_node.ProposeConfChange(change)) return;
         _log.Info("Partition {0}: proposed {1} of replica {2} (membership now {3})", Partition, change.Type, change.NodeId, _node.ConfState);
         MaybeScheduleReady();
+    }
+
+    private void OnMove(MoveReplica move)
+    {
+        if (!_leading || _removed) return;
+        var members = _node.ConfState;
+        ulong to = 0;
+        if (move.To is { } node)
+        {
+            to = members.Voters.Concat(members.Learners).FirstOrDefault(id => id != move.From && _book.NodeOf(id) == node);
+            if (to == 0)
+            {
+                to = _placing is { } placing && placing.Node == node ? placing.Id : NewReplicaId();
+                _placing = (node, to);
+                // Started there before it is added: the leader's first messages to it then find it (lost ones are sent again).
+                _host.Tell(new PlaceReplica(node, new HostReplica(Partition, to, _book.Placed.SetItem(to, node))));
+            }
+        }
+
+        var match = to != 0 && _node.Status().Progress.TryGetValue(to, out var progress) ? progress.Match : 0;
+        switch (MoveSteps.Next(members, _id, move.From, to, match, _node.Committed))
+        {
+            case MoveStep.Propose { Change: var change }:
+                if (change.Type == ConfChangeType.AddLearner) change = change with { Context = System.Text.Encoding.UTF8.GetBytes(move.To!.ToString()) };
+                // Refused while an earlier change is not yet applied: the controller asks again.
+                if (!_node.ProposeConfChange(change)) return;
+                _log.Info("Partition {0}: proposed {1} of replica {2} for a move ({3}); membership now {4}", Partition, change.Type, change.NodeId, move.Why, members);
+                MaybeScheduleReady();
+                break;
+            case MoveStep.HandOffLeadership:
+                _log.Info("Partition {0}: handing off the leadership before this replica moves ({1})", Partition, move.Why);
+                HandOff();
+                break;
+        }
+    }
+
+    // Above every id the group has known (ids are never reused) and above the clock's milliseconds, in slot 0, which
+    // no founding node has: its node is only ever found through the book.
+    private ulong NewReplicaId()
+    {
+        var stride = ReplicaGroup.IncarnationStride;
+        var highest = _book.KnownIds.Concat(_node.ConfState.Voters).Concat(_node.ConfState.Learners).DefaultIfEmpty(0UL).Max() / stride;
+        var fromClock = (ulong)Math.Max(1, (DateTimeOffset.UtcNow - Joining.IncarnationChoice.ClockOrigin).TotalMilliseconds);
+        return stride * Math.Max(highest + 1, fromClock);
     }
 
     private void OnWrite(IWriteCommand command)
@@ -345,8 +414,31 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Send(ready.MessagesAfterPersist);
         _node.Advance();
         _writing = false;
+        if (_removed)
+        {
+            DeleteRemoved();
+            return;
+        }
+
         MaybeSnapshot();
         AfterInput();
+    }
+
+    // Out of the group for good (a committed removal): its log and state are other replicas' business now.
+    private void DeleteRemoved()
+    {
+        if (_deleting) return;
+        _deleting = true;
+        _log.Info("Replica {0} of partition {1} was removed from its group (membership now {2}): deleting its journal and stopping", _id, Partition, _node.ConfState);
+        AbandonPending("this replica was removed from the group");
+        DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+        DeleteMessages(long.MaxValue);
+    }
+
+    private void StopRemoved()
+    {
+        _host.Tell(new ReplicaRemoved(Partition, _id));
+        Context.Stop(Self);
     }
 
     private void ProposeDecided()
@@ -386,6 +478,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
             {
                 var change = ConfChange.Decode(entry.Data);
                 _log.Info("Partition {0}: {1} of replica {2} committed at {3}; in effect here once applied", Partition, change.Type, change.NodeId, entry.Index);
+                if (change.Context is { Length: > 0 } context) Learn(change.NodeId, Address.Parse(System.Text.Encoding.UTF8.GetString(context)));
+                if (change.Type == ConfChangeType.RemoveNode && change.NodeId == _id) _removed = true;
             }
 
             _applied = entry.Index;
@@ -401,18 +495,34 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
     private void InstallSnapshot(Snapshot snapshot)
     {
-        _machine.LoadSnapshot(snapshot.Data.Length > 0 ? _codec.DecodeSnapshot(snapshot.Data) : new StoreSnapshot(0, []));
+        LoadSnapshot(snapshot.Data);
         _applied = snapshot.Metadata.Index;
         _installedUnsaved = true;
         _snapshotsReceived++;
         _log.Info("Replica {0} of partition {1} installed the leader's snapshot at {2} (term {3})", _id, Partition, _applied, snapshot.Metadata.Term);
     }
 
+    private void LoadSnapshot(byte[] data)
+    {
+        var (state, placed) = _codec.DecodeSnapshot(data);
+        _machine.LoadSnapshot(state);
+        foreach (var (id, node) in placed) Learn(id, node);
+    }
+
+    // A replica's node, from a committed membership change or a snapshot: the host routes by it too.
+    private void Learn(ulong replicaId, Address node)
+    {
+        var book = _book.With(replicaId, node);
+        if (ReferenceEquals(book, _book)) return;
+        _book = book;
+        _host.Tell(new ReplicaBookChanged(_book));
+    }
+
     // Between Readys only (not while a write is in flight): then the journal up to LastSequenceNr, the storage and
     // the applied state agree, and the snapshot can stand for all of it.
     private void MaybeSnapshot()
     {
-        if (_writing || _snapshotInFlight) return;
+        if (_writing || _snapshotInFlight || _removed) return;
         if (!_installedUnsaved && _applied < _snapshotIndex + (ulong)_settings.SnapshotEvery) return;
         // Nothing journalled since the last snapshot: it would carry the same sequence number. The next event will.
         if (LastSequenceNr <= _snapshotSequenceNr) return;
@@ -426,7 +536,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         // The tail (written, not yet applied) goes with it, so every event up to LastSequenceNr can be deleted.
         var tail = _applied < raft.LastIndex ? raft.Entries(_applied + 1, raft.LastIndex + 1, long.MaxValue) : [];
         var metadata = new RaftSnapshotMetadata(_applied, raft.Term(_applied), _node.ConfState);
-        _saving = new ReplicaSnapshot(new Snapshot(metadata, _codec.EncodeSnapshot(_machine.ToSnapshot())), _hardState, tail);
+        _saving = new ReplicaSnapshot(new Snapshot(metadata, _codec.EncodeSnapshot(_machine.ToSnapshot(), _book.Placed)), _hardState, tail);
         _snapshotInFlight = true;
         _installedUnsaved = false;
         SaveSnapshot(_saving);
@@ -472,7 +582,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         if (_published != (_node.Term, _node.Lead))
         {
             _published = (_node.Term, _node.Lead);
-            Context.System.EventStream.Publish(new LeaderChanged(Partition, _node.Term, _node.Lead == 0 ? null : _group.NodeOf(_node.Lead)));
+            Context.System.EventStream.Publish(new LeaderChanged(Partition, _node.Term, _node.Lead == 0 ? null : _book.NodeOf(_node.Lead)));
         }
 
         var leading = _node.Role == RaftRole.Leader;
@@ -548,7 +658,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private NotLeader NotLeaderReply()
     {
         var lead = _node.Lead == _id ? 0 : _node.Lead;
-        return new NotLeader(Partition, lead, lead == 0 ? null : _group.NodeOf(lead)?.ToString());
+        return new NotLeader(Partition, lead, lead == 0 ? null : _book.NodeOf(lead)?.ToString());
     }
 
     private void Send(IReadOnlyList<Message> messages)
@@ -603,6 +713,10 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _ when !_node.ConfState.Voters.Contains(_id) => ReplicaStatus.Joining,
         _ => "follower",
     };
+
+    private ReplicaView View() => new(Partition, _id, _leading, _node.Term, _node.ConfState,
+        _node.ConfState.Voters.Concat(_node.ConfState.Learners).Select(id => (Id: id, Node: _book.NodeOf(id)))
+            .Where(m => m.Node is not null).ToDictionary(m => m.Id, m => m.Node!));
 
     private ReplicaState State() => new(
         Partition, _id, _node.Role, _node.Term, _node.Lead, _node.Committed, _applied, _node.LastIndex,

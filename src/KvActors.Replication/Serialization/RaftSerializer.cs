@@ -3,7 +3,9 @@ using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
 using KvActors.Raft;
+using System.Collections.Immutable;
 using KvActors.Replication.Joining;
+using KvActors.Replication.Placement;
 using KvActors.Replication.Replica;
 using KvActors.Replication.Serialization.Proto;
 using KvActors.Replication.Transport;
@@ -28,6 +30,10 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string JoinGroupManifest = "r-join";
     private const string SnapshotChunkManifest = "r-snapshot-chunk";
     private const string SnapshotChunkAckManifest = "r-snapshot-chunk-ack";
+    private const string GetPlacementViewManifest = "r-get-placement";
+    private const string PlacementViewManifest = "r-placement";
+    private const string MoveReplicaManifest = "r-move";
+    private const string HostReplicaManifest = "r-host";
 
     public override int Identifier => 7302;
 
@@ -42,6 +48,10 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         JoinGroup => JoinGroupManifest,
         SnapshotChunk => SnapshotChunkManifest,
         SnapshotChunkAck => SnapshotChunkAckManifest,
+        GetPlacementView => GetPlacementViewManifest,
+        PlacementView => PlacementViewManifest,
+        MoveReplica => MoveReplicaManifest,
+        HostReplica => HostReplicaManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -62,6 +72,10 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         {
             Partition = m.Partition, From = m.From, To = m.To, Index = m.Index, Received = m.Received,
         }.ToByteArray(),
+        GetPlacementView => new PlacementViewQuery().ToByteArray(),
+        PlacementView m => ToProto(m).ToByteArray(),
+        MoveReplica m => ToProto(m).ToByteArray(),
+        HostReplica m => ToProto(m).ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -76,6 +90,10 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         JoinGroupManifest => FromProto(JoinGroupRequest.Parser.ParseFrom(bytes)),
         SnapshotChunkManifest => FromProto(SnapshotChunkMessage.Parser.ParseFrom(bytes)),
         SnapshotChunkAckManifest => FromProto(SnapshotChunkAckMessage.Parser.ParseFrom(bytes)),
+        GetPlacementViewManifest => GetPlacementView.Instance,
+        PlacementViewManifest => FromProto(PlacementViewReply.Parser.ParseFrom(bytes)),
+        MoveReplicaManifest => FromProto(MoveReplicaCommand.Parser.ParseFrom(bytes)),
+        HostReplicaManifest => FromProto(HostReplicaCommand.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -168,6 +186,59 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static SnapshotChunkAck FromProto(SnapshotChunkAckMessage proto) => new(proto.Partition, proto.From, proto.To, proto.Index, proto.Received);
 
+    private static PlacementViewReply ToProto(PlacementView view)
+    {
+        var proto = new PlacementViewReply { Node = view.Node.ToString(), Draining = view.Draining };
+        foreach (var replica in view.Replicas)
+        {
+            var r = new ReplicaViewMessage
+            {
+                Partition = replica.Partition, ReplicaId = replica.ReplicaId, Leading = replica.Leading, Term = replica.Term,
+                Members = ToProto(replica.Members),
+            };
+            foreach (var (id, node) in replica.Nodes) r.Nodes[id] = node.ToString();
+            proto.Replicas.Add(r);
+        }
+
+        return proto;
+    }
+
+    private static PlacementView FromProto(PlacementViewReply proto) => new(
+        Address.Parse(proto.Node),
+        proto.Draining,
+        proto.Replicas.Select(r => new ReplicaView(r.Partition, r.ReplicaId, r.Leading, r.Term, FromProto(r.Members ?? new RaftConfState()),
+            r.Nodes.ToDictionary(n => n.Key, n => Address.Parse(n.Value)))).ToArray());
+
+    private static MoveReplicaCommand ToProto(MoveReplica move)
+    {
+        var proto = new MoveReplicaCommand { Partition = move.Partition, From = move.From, Why = move.Why };
+        if (move.To is { } to) proto.To = to.ToString();
+        return proto;
+    }
+
+    private static MoveReplica FromProto(MoveReplicaCommand proto) =>
+        new(proto.Partition, proto.From, proto.HasTo ? Address.Parse(proto.To) : null, proto.Why);
+
+    private static HostReplicaCommand ToProto(HostReplica host)
+    {
+        var proto = new HostReplicaCommand { Partition = host.Partition, ReplicaId = host.ReplicaId };
+        foreach (var (id, node) in host.Placed) proto.Placed[id] = node.ToString();
+        return proto;
+    }
+
+    private static HostReplica FromProto(HostReplicaCommand proto) =>
+        new(proto.Partition, proto.ReplicaId, proto.Placed.ToImmutableDictionary(p => p.Key, p => Address.Parse(p.Value)));
+
+    private static RaftConfState ToProto(ConfState members)
+    {
+        var proto = new RaftConfState();
+        proto.Voters.AddRange(members.Voters);
+        proto.Learners.AddRange(members.Learners);
+        return proto;
+    }
+
+    private static ConfState FromProto(RaftConfState proto) => new([.. proto.Voters], [.. proto.Learners]);
+
     private static RaftHardState ToProto(HardState hardState) =>
         new() { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
 
@@ -204,23 +275,19 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static RaftSnapshot ToProto(Snapshot snapshot)
     {
-        var confState = new RaftConfState();
-        confState.Voters.AddRange(snapshot.Metadata.ConfState.Voters);
-        confState.Learners.AddRange(snapshot.Metadata.ConfState.Learners);
         return new RaftSnapshot
         {
             Index = snapshot.Metadata.Index,
             Term = snapshot.Metadata.Term,
-            ConfState = confState,
+            ConfState = ToProto(snapshot.Metadata.ConfState),
             Data = Wrap(snapshot.Data),
         };
     }
 
     private static Snapshot FromProto(RaftSnapshot proto)
     {
-        var confState = proto.ConfState ?? new RaftConfState();
         return new Snapshot(
-            new SnapshotMetadata(proto.Index, proto.Term, new ConfState([.. confState.Voters], [.. confState.Learners])),
+            new SnapshotMetadata(proto.Index, proto.Term, FromProto(proto.ConfState ?? new RaftConfState())),
             proto.Data.ToByteArray());
     }
 

@@ -26,6 +26,13 @@ public sealed class RespHostileClientsSpec(ITestOutputHelper output)
         await using var fast = await ConnectAsync();
         var frame = RawRespClient.Encode("SET", "slow", "loris");
 
+        // The store's first write creates its journal (SQLite tables, the plugin's first queries): a one-off cost that
+        // at the start of a loaded test run can itself exceed Prompt. It is paid before the trickle, so what is timed
+        // below is only whether the trickling client holds the others up.
+        var firstWrite = Stopwatch.GetTimestamp();
+        Assert.Equal("+OK\r\n", await fast.CallAsync("SET", "fast", "warm"));
+        Output?.WriteLine($"first write: {Stopwatch.GetElapsedTime(firstWrite).TotalMilliseconds:0} ms");
+
         var trickle = Task.Run(async () =>
         {
             foreach (var b in frame)

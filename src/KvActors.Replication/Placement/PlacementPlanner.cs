@@ -1,0 +1,158 @@
+using Akka.Actor;
+
+namespace KvActors.Replication.Placement;
+
+/// <summary>
+/// The placement controller's decisions, from what the nodes' replicas report (<see cref="PlacementView"/>), as
+/// values: which replicas to move where this round. Each group is judged by its leader's view (a group without a
+/// known leader cannot change and is left alone). In order:
+/// <list type="number">
+/// <item>A move under way (the group has a learner) is carried on.</item>
+/// <item>A replica that is lost (missed longer than <c>kv.raft.replace-dead-after</c>) or on a draining node moves to
+/// the eligible node (answering, not draining, holding no replica of the group) with the fewest replicas.</item>
+/// <item>A group with fewer replicas than wanted (a cluster that had fewer nodes) gains one on a node that answered;
+/// one with more than <c>replicas</c> (a move whose last step was lost with the old controller) loses one. A node
+/// that has not answered yet never makes a group shrink.</item>
+/// <item>Only when nothing else moves: a replica moves from the fullest node to the emptiest when they differ by two
+/// or more (a node that joined gets its share).</item>
+/// </list>
+/// At most <see cref="MaxMoves"/> moves run at once, so catching up new replicas never swamps the cluster; one group
+/// moves one replica at a time.
+/// </summary>
+public static class PlacementPlanner
+{
+    public const int MaxMoves = 4;
+
+    /// <param name="views">The answer of every node that answered this round.</param>
+    /// <param name="lost">Member replicas missed (their node silent, or not running them) for longer than
+    /// <c>kv.raft.replace-dead-after</c>.</param>
+    /// <param name="replicas">Replicas wanted per group.</param>
+    /// <param name="everyNodeAnswered">Whether every member of the cluster answered: groups grow and replicas are
+    /// balanced only on a whole view (a node still starting would look empty).</param>
+    public static IReadOnlyList<MoveReplica> Plan(IReadOnlyList<PlacementView> views, IReadOnlySet<(int Partition, ulong Replica)> lost, int replicas,
+        bool everyNodeAnswered)
+    {
+        var groups = LeaderViews(views);
+        var draining = views.Where(v => v.Draining).Select(v => v.Node).ToHashSet();
+        var load = views.Where(v => !v.Draining).ToDictionary(v => v.Node, _ => 0);
+        foreach (var group in groups)
+        {
+            foreach (var id in MembersOf(group))
+            {
+                if (group.Nodes.TryGetValue(id, out var node) && load.ContainsKey(node)) load[node]++;
+            }
+        }
+
+        var wanted = Math.Min(replicas, load.Count);
+        var moves = new List<MoveReplica>();
+        var moving = new HashSet<int>();
+
+        void Add(ReplicaView group, ulong from, Address? to, string why)
+        {
+            moves.Add(new MoveReplica(group.Partition, from, to, why));
+            moving.Add(group.Partition);
+            if (to is not null && load.ContainsKey(to)) load[to]++;
+            if (from != 0 && group.Nodes.TryGetValue(from, out var node) && load.ContainsKey(node)) load[node]--;
+        }
+
+        ulong Outgoing(ReplicaView group, ulong keep)
+        {
+            var members = MembersOf(group).Where(id => id != keep).ToArray();
+            var bad = members.Where(id => lost.Contains((group.Partition, id)))
+                .Concat(members.Where(id => group.Nodes.TryGetValue(id, out var node) && draining.Contains(node)))
+                .FirstOrDefault();
+            if (bad != 0) return bad;
+            if (members.Length + (keep != 0 ? 1 : 0) <= replicas) return 0;
+            return Fullest(group, members.Where(id => id != group.ReplicaId && group.Members.Voters.Contains(id)));
+        }
+
+        ulong Fullest(ReplicaView group, IEnumerable<ulong> candidates) => candidates
+            .Select(id => (Id: id, Load: group.Nodes.TryGetValue(id, out var node) && load.TryGetValue(node, out var n) ? n : int.MaxValue))
+            .OrderByDescending(c => c.Load).ThenBy(c => c.Id).Select(c => c.Id).FirstOrDefault();
+
+        Address? Emptiest(ReplicaView group)
+        {
+            var taken = MembersOf(group).Select(id => group.Nodes.GetValueOrDefault(id)).ToHashSet();
+            return load.Where(l => !taken.Contains(l.Key))
+                .OrderBy(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal)
+                .Select(l => l.Key).FirstOrDefault();
+        }
+
+        // 1. Moves under way.
+        foreach (var group in groups.Where(g => g.Members.Learners.Count > 0))
+        {
+            var learner = group.Members.Learners.Min();
+            if (!group.Nodes.TryGetValue(learner, out var node)) continue;
+            Add(group, Outgoing(group, learner), node, "carrying on the move that added learner " + learner);
+        }
+
+        foreach (var group in groups.Where(g => !moving.Contains(g.Partition)))
+        {
+            if (moves.Count >= MaxMoves) break;
+            var count = MembersOf(group).Count();
+            var from = Outgoing(group, keep: 0);
+            if (from != 0 && count <= replicas)
+            {
+                // 2. Lost or draining (or, with count == wanted, nothing).
+                if (Emptiest(group) is { } to)
+                    Add(group, from, to, lost.Contains((group.Partition, from)) ? $"replica {from} is lost" : $"replica {from} is on a draining node");
+            }
+            else if (count < wanted && everyNodeAnswered && Emptiest(group) is { } to)
+            {
+                Add(group, 0, to, $"{count} replicas, {wanted} wanted");
+            }
+            else if (count > replicas && from != 0)
+            {
+                Add(group, from, null, $"{count} replicas, {replicas} wanted");
+            }
+        }
+
+        // 4. Balance, alone: from the fullest node that has a replica to give (a leader's own is not moved for balance).
+        if (moves.Count == 0 && everyNodeAnswered && load.Count > 1)
+        {
+            var emptiest = load.OrderBy(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal).First();
+            var fullestFirst = load.Where(l => l.Value - emptiest.Value >= 2)
+                .OrderByDescending(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal);
+            foreach (var fullest in fullestFirst)
+            {
+                var given = groups
+                    .Where(g => MembersOf(g).All(id => g.Nodes.GetValueOrDefault(id) != emptiest.Key))
+                    .Select(g => (Group: g, From: MembersOf(g).FirstOrDefault(id => id != g.ReplicaId && g.Nodes.GetValueOrDefault(id) == fullest.Key)))
+                    .FirstOrDefault(c => c.From != 0);
+                if (given.Group is null) continue;
+                Add(given.Group, given.From, emptiest.Key, $"balancing: {fullest.Key} holds {fullest.Value} replicas, {emptiest.Key} {emptiest.Value}");
+                break;
+            }
+        }
+
+        return moves;
+    }
+
+    /// <summary>Member replicas no node reports running: their node did not answer, or answered without them.</summary>
+    public static IReadOnlySet<(int Partition, ulong Replica)> Missing(IReadOnlyList<PlacementView> views)
+    {
+        var running = views.SelectMany(v => v.Replicas.Select(r => (v.Node, r.Partition, r.ReplicaId))).ToHashSet();
+        return LeaderViews(views)
+            .SelectMany(g => MembersOf(g).Where(id => !g.Nodes.TryGetValue(id, out var node) || !running.Contains((node, g.Partition, id)))
+                .Select(id => (g.Partition, id)))
+            .ToHashSet();
+    }
+
+    /// <summary>The node of each group's leader, as the nodes report them.</summary>
+    public static IReadOnlyDictionary<int, Address> Leaders(IReadOnlyList<PlacementView> views) =>
+        views.SelectMany(v => v.Replicas.Where(r => r.Leading).Select(r => (v.Node, Replica: r)))
+            .GroupBy(r => r.Replica.Partition)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Replica.Term).First().Node);
+
+    /// <summary>Each group as its leader sees it; of two that both claim to lead (one deposed, not yet told), the
+    /// later term's.</summary>
+    public static IReadOnlyList<ReplicaView> LeaderViews(IReadOnlyList<PlacementView> views) => views
+        .SelectMany(v => v.Replicas)
+        .Where(r => r.Leading)
+        .GroupBy(r => r.Partition)
+        .Select(g => g.OrderByDescending(r => r.Term).First())
+        .OrderBy(r => r.Partition)
+        .ToArray();
+
+    private static IEnumerable<ulong> MembersOf(ReplicaView group) => group.Members.Voters.Concat(group.Members.Learners);
+}

@@ -1,0 +1,122 @@
+using Akka.Actor;
+using KvActors.Raft;
+using KvActors.Replication.Placement;
+using Xunit;
+
+namespace KvActors.Replication.Tests;
+
+public sealed class PlacementPlannerSpec
+{
+    private static readonly Address[] Nodes = Enumerable.Range(0, 5).Select(i => new Address("akka.tcp", "kv", "127.0.0.1", 7000 + i)).ToArray();
+    private static readonly Address A = Nodes[0], B = Nodes[1], C = Nodes[2], D = Nodes[3];
+
+    // Partition p's replicas: id (10 * p + k) on the given nodes, the first one leading; learners last.
+    private sealed record Group(int Partition, Address[] Voters, Address[]? Learners = null);
+
+    private static IReadOnlyList<PlacementView> Views(IEnumerable<Address> answering, Group[] groups, IReadOnlySet<Address>? draining = null)
+    {
+        var replicas = new Dictionary<Address, List<ReplicaView>>();
+        foreach (var node in answering) replicas[node] = [];
+        foreach (var group in groups)
+        {
+            var all = group.Voters.Concat(group.Learners ?? []).ToArray();
+            var ids = all.Select((node, k) => (Id: (ulong)(10 * group.Partition + k + 1), Node: node)).ToArray();
+            var members = new ConfState([.. ids.Take(group.Voters.Length).Select(i => i.Id)], [.. ids.Skip(group.Voters.Length).Select(i => i.Id)]);
+            var nodes = ids.ToDictionary(i => i.Id, i => i.Node);
+            foreach (var (id, node) in ids)
+            {
+                if (replicas.TryGetValue(node, out var list)) list.Add(new ReplicaView(group.Partition, id, Leading: id == ids[0].Id, 3, members, nodes));
+            }
+        }
+
+        return replicas.Select(r => new PlacementView(r.Key, draining?.Contains(r.Key) == true, r.Value)).ToArray();
+    }
+
+    private static ulong Id(int partition, int k) => (ulong)(10 * partition + k + 1);
+
+    [Fact]
+    public void A_settled_balanced_cluster_should_need_no_move()
+    {
+        var groups = Enumerable.Range(0, 6).Select(p => new Group(p, [A, B, C])).ToArray();
+        Assert.Empty(PlacementPlanner.Plan(Views([A, B, C], groups), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true));
+    }
+
+    [Fact]
+    public void A_node_that_joined_should_get_replicas_from_the_fullest_one_move_at_a_time()
+    {
+        var groups = Enumerable.Range(0, 6).Select(p => new Group(p, [A, B, C])).ToArray();
+        var move = Assert.Single(PlacementPlanner.Plan(Views([A, B, C, D], groups), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true));
+        Assert.Equal(D, move.To);
+        Assert.NotEqual(0UL, move.From);
+        Assert.NotEqual(Id(move.Partition, 0), move.From); // not the leader's own replica
+    }
+
+    [Fact]
+    public void Nothing_should_grow_or_balance_while_a_member_has_not_answered()
+    {
+        var groups = Enumerable.Range(0, 6).Select(p => new Group(p, [A, B, C])).ToArray();
+        Assert.Empty(PlacementPlanner.Plan(Views([A, B, C, D], groups), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: false));
+        // Nor shrink because a founding node is still starting (it answers nothing yet).
+        Assert.Empty(PlacementPlanner.Plan(Views([A, B], groups), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: false));
+    }
+
+    [Fact]
+    public void A_lost_replica_should_move_to_a_node_without_one_of_its_group()
+    {
+        var groups = new[] { new Group(0, [A, B, C]), new Group(1, [B, C, D]) };
+        var lost = new HashSet<(int, ulong)> { (0, Id(0, 2)) }; // C's replica of partition 0
+        var move = Assert.Single(PlacementPlanner.Plan(Views([A, B, D], groups), lost, 3, everyNodeAnswered: false));
+        Assert.Equal(new MoveReplica(0, Id(0, 2), D, move.Why), move);
+    }
+
+    [Fact]
+    public void A_lost_replica_with_nowhere_to_go_should_stay_a_member()
+    {
+        var lost = new HashSet<(int, ulong)> { (0, Id(0, 2)) };
+        Assert.Empty(PlacementPlanner.Plan(Views([A, B], [new Group(0, [A, B, C])]), lost, 3, everyNodeAnswered: true));
+    }
+
+    [Fact]
+    public void A_draining_nodes_replicas_should_move_away_even_its_leaders()
+    {
+        var groups = new[] { new Group(0, [A, B, C]), new Group(1, [C, A, B]) };
+        var moves = PlacementPlanner.Plan(Views([A, B, C, D], groups, new HashSet<Address> { C }), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true);
+        Assert.Equal([(0, Id(0, 2), D), (1, Id(1, 0), D)], moves.Select(m => (m.Partition, m.From, m.To!)).ToArray());
+    }
+
+    [Fact]
+    public void A_move_under_way_should_be_carried_on_with_the_same_learner()
+    {
+        var groups = new[] { new Group(0, [A, B, C], [D]) };
+        var lost = new HashSet<(int, ulong)> { (0, Id(0, 2)) };
+        var move = Assert.Single(PlacementPlanner.Plan(Views([A, B, D], groups), lost, 3, everyNodeAnswered: false));
+        Assert.Equal((0, Id(0, 2), D), (move.Partition, move.From, move.To!));
+    }
+
+    [Fact]
+    public void A_group_should_grow_onto_a_new_node_when_it_has_fewer_replicas_than_wanted_and_shrink_when_it_has_more()
+    {
+        var grow = Assert.Single(PlacementPlanner.Plan(Views([A, B, C], [new Group(0, [A, B])]), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true));
+        Assert.Equal((0, 0UL, C), (grow.Partition, grow.From, grow.To!));
+
+        var shrink = Assert.Single(PlacementPlanner.Plan(Views([A, B, C, D], [new Group(0, [A, B, C, D])]), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: false));
+        Assert.Null(shrink.To);
+        Assert.NotEqual(Id(0, 0), shrink.From);
+    }
+
+    [Fact]
+    public void At_most_max_moves_should_run_at_once()
+    {
+        var groups = Enumerable.Range(0, 10).Select(p => new Group(p, [A, B, C])).ToArray();
+        var moves = PlacementPlanner.Plan(Views([A, B, C, D], groups, new HashSet<Address> { C }), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true);
+        Assert.Equal(PlacementPlanner.MaxMoves, moves.Count);
+    }
+
+    [Fact]
+    public void Missing_should_name_member_replicas_no_node_reports_running()
+    {
+        var groups = new[] { new Group(0, [A, B, C]) };
+        Assert.Equal(new HashSet<(int, ulong)> { (0, Id(0, 2)) }, PlacementPlanner.Missing(Views([A, B], groups)).ToHashSet());
+        Assert.Empty(PlacementPlanner.Missing(Views([A, B, C], groups)));
+    }
+}
