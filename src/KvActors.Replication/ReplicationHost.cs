@@ -54,6 +54,8 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private readonly Address _self;
     private bool _flushScheduled;
     private bool _draining;
+    // Nodes the cluster removed: nothing is sent there until a new process joins at the address (NodeRemoved).
+    private readonly HashSet<Address> _removedNodes = [];
 
     // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
     private long? _incarnation;
@@ -132,7 +134,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Receive<PlaceReplica>(place =>
         {
             if (place.Node == _self) OnHostReplica(place.Host);
-            else HostOn(place.Node).Tell(place.Host, Self);
+            else TellHost(place.Node, place.Host);
         });
         Receive<MoveReplica>(move =>
         {
@@ -148,6 +150,11 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         // A chunked snapshot and its acknowledgements, one piece at a time: to the node of the replica they name.
         Receive<SnapshotChunk>(chunk => Route(chunk.Partition, chunk.Header.To, chunk));
         Receive<SnapshotChunkAck>(ack => Route(ack.Partition, ack.To, ack));
+        Receive<NodeRemoved>(removed =>
+        {
+            if (removed.Node != _self) _removedNodes.Add(removed.Node);
+        });
+        Receive<NodeJoined>(joined => _removedNodes.Remove(joined.Node));
         Receive<GetBootstrapState>(_ => AnswerBootstrapState());
         Receive<BootstrapState>(state =>
         {
@@ -157,7 +164,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         });
         Receive<AskPeers>(_ =>
         {
-            foreach (var peer in Peers) HostOn(peer).Tell(GetBootstrapState.Instance, Self);
+            foreach (var peer in Peers) TellHost(peer, GetBootstrapState.Instance);
             if (++_asks % AsksBetweenWarnings == 0)
                 _log.Warning("Replicas not started yet: this node's data directory is new, and before it founds its groups every other node must " +
                     "answer that none has run them (or one that they run, to rejoin them); still waiting for {0}",
@@ -169,7 +176,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             if (_replicas.TryGetValue(join.Partition, out var replica) && replica.Equals(Sender))
             {
                 // Our own replica asks: on to every other node its group has known, where only the leader acts.
-                foreach (var node in book.KnownIds.Select(book.NodeOf).OfType<Address>().Where(n => n != _self).Distinct()) HostOn(node).Tell(join, Self);
+                foreach (var node in book.KnownIds.Select(book.NodeOf).OfType<Address>().Where(n => n != _self).Distinct()) TellHost(node, join);
             }
             else if (_replicas.TryGetValue(join.Partition, out var local))
             {
@@ -344,7 +351,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         foreach (var message in outgoing.Messages)
         {
             // A message to a replica this group does not know is dropped: Raft treats it as lost.
-            if (book.NodeOf(message.To) is not { } node) continue;
+            if (book.NodeOf(message.To) is not { } node || _removedNodes.Contains(node)) continue;
             if (node == _self) Deliver(outgoing.Partition, message);
             else _outbound.Add(node, new PartitionRaftMessage(outgoing.Partition, message));
         }
@@ -357,15 +364,21 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private void OnFlush()
     {
         _flushScheduled = false;
-        foreach (var (node, envelope) in _outbound.Flush()) HostOn(node).Tell(envelope, Self);
+        foreach (var (node, envelope) in _outbound.Flush()) TellHost(node, envelope);
     }
 
     // To the replica here if it lives here, else to its node's host (which then finds it here).
     private void Route(int partition, ulong replicaId, object message)
     {
         if (!_books.TryGetValue(partition, out var book) || book.NodeOf(replicaId) is not { } node) return;
-        if (node != _self) HostOn(node).Tell(message, Self);
+        if (node != _self) TellHost(node, message);
         else if (_replicas.TryGetValue(partition, out var replica)) replica.Tell(message);
+    }
+
+    // Every message to another node's host goes here: none to a node the cluster removed.
+    private void TellHost(Address node, object message)
+    {
+        if (!_removedNodes.Contains(node)) HostOn(node).Tell(message, Self);
     }
 
     private ActorSelection HostOn(Address node)

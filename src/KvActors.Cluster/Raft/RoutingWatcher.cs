@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Remote;
 using KvActors.Replication;
+using KvActors.Replication.Transport;
 
 namespace KvActors.Cluster.Raft;
 
@@ -15,13 +16,16 @@ namespace KvActors.Cluster.Raft;
 /// unreachable can be wrong while Raft still hears it (in CI a restarted first seed formed a cluster of its own, marked
 /// the node leading every partition unreachable, and stopped routing to it for a minute). A paused or cut-off leader
 /// is left by the routing when this node's replicas report the new leader (<see cref="LeaderChanged"/>). A node the
-/// membership has not mentioned yet (the cluster is still forming) is assumed alive.
+/// membership has not mentioned yet (the cluster is still forming) is assumed alive. The host also hears which nodes
+/// were removed from the cluster, and sends them nothing until a new process at the address joins
+/// (<see cref="NodeRemoved"/>).
 /// </summary>
 public sealed class RoutingWatcher : ReceiveActor
 {
     private readonly RaftPartitions _partitions;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Address _self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+    private readonly ActorSelection _host = Context.ActorSelection("/user/" + ReplicationHost.Name);
 
     // The latest incarnation seen at each address, and whether it serves.
     private readonly Dictionary<Address, (UniqueAddress Incarnation, bool Alive)> _nodes = [];
@@ -33,8 +37,14 @@ public sealed class RoutingWatcher : ReceiveActor
         {
             Seen(e.Member, alive: false);
             if (e.PreviousStatus == MemberStatus.Exiting) ForgetIncarnation(e.Member);
+            if (e.Member.Address != _self && IsLatest(e.Member)) _host.Tell(new NodeRemoved(e.Member.Address));
         });
-        Receive<ClusterEvent.IMemberEvent>(e => Seen(e.Member, e is ClusterEvent.MemberJoined or ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp));
+        Receive<ClusterEvent.IMemberEvent>(e =>
+        {
+            var alive = e is ClusterEvent.MemberJoined or ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp;
+            Seen(e.Member, alive);
+            if (alive) _host.Tell(new NodeJoined(e.Member.Address));
+        });
         Receive<ClusterEvent.UnreachableMember>(_ => { });
         Receive<ClusterEvent.ReachableMember>(e => Seen(e.Member, alive: e.Member.Status is MemberStatus.Joining or MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving));
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
@@ -67,6 +77,9 @@ public sealed class RoutingWatcher : ReceiveActor
         _log.Info("Dropping remoting state of {0} incarnation {1}: it left the cluster", member.Address, member.UniqueAddress.Uid);
         ((RemoteActorRefProvider)((ExtendedActorSystem)Context.System).Provider).Quarantine(member.Address, member.UniqueAddress.Uid);
     }
+
+    // Whether the member is the latest incarnation seen at its address (news of an older one changes nothing).
+    private bool IsLatest(Member member) => !_nodes.TryGetValue(member.Address, out var known) || known.Incarnation.Equals(member.UniqueAddress);
 
     private void Seen(Member member, bool alive)
     {
