@@ -14,12 +14,14 @@ internal sealed class MembershipActor : ReceiveActor
 {
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
 
-    public MembershipActor(Func<Task<Dictionary<Address, int[]>>> hosted)
+    /// <param name="refuseLeave">Why the member may not leave now (null: it may).</param>
+    public MembershipActor(Func<Task<Dictionary<Address, int[]>>> hosted, Func<Akka.Cluster.Cluster, Address, string?>? refuseLeave = null)
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         ReceiveAsync<GetClusterMembers>(async _ => Sender.Tell(await MembersAsync(cluster, hosted)));
-        ReceiveAsync<LeaveCluster>(async leave => Sender.Tell(await ActAsync(cluster, hosted, leave.Address, cluster.Leave)));
-        ReceiveAsync<DownClusterMember>(async down => Sender.Tell(await ActAsync(cluster, hosted, down.Address, cluster.Down)));
+        ReceiveAsync<LeaveCluster>(async leave => Sender.Tell(await ActAsync(cluster, hosted, leave.Address, target =>
+            refuseLeave?.Invoke(cluster, target) is { } why ? new KvError(ErrorCode.InvalidArgument, why) : Act(cluster.Leave, target))));
+        ReceiveAsync<DownClusterMember>(async down => Sender.Tell(await ActAsync(cluster, hosted, down.Address, target => Act(cluster.Down, target))));
     }
 
     /// <summary>Members with the partitions the shard <paramref name="region"/> runs on each.</summary>
@@ -29,10 +31,18 @@ internal sealed class MembershipActor : ReceiveActor
         return Akka.Actor.Props.Create(() => new MembershipActor(hosted));
     }
 
-    /// <summary>Members with the partitions each holds a replica of, as <paramref name="hosted"/> finds them.</summary>
-    public static Props Props(Func<Task<Dictionary<Address, int[]>>> hosted) => Akka.Actor.Props.Create(() => new MembershipActor(hosted));
+    /// <summary>Members with the partitions each holds a replica of, as <paramref name="hosted"/> finds them; a leave
+    /// that <paramref name="refuseLeave"/> has a reason against is refused.</summary>
+    public static Props Props(Func<Task<Dictionary<Address, int[]>>> hosted, Func<Akka.Cluster.Cluster, Address, string?> refuseLeave) =>
+        Akka.Actor.Props.Create(() => new MembershipActor(hosted, refuseLeave));
 
-    private static async Task<IKvReply> ActAsync(Akka.Cluster.Cluster cluster, Func<Task<Dictionary<Address, int[]>>> hosted, string address, Action<Address> act)
+    private static KvError? Act(Action<Address> act, Address target)
+    {
+        act(target);
+        return null;
+    }
+
+    private static async Task<IKvReply> ActAsync(Akka.Cluster.Cluster cluster, Func<Task<Dictionary<Address, int[]>>> hosted, string address, Func<Address, KvError?> act)
     {
         Address target;
         try
@@ -46,7 +56,7 @@ internal sealed class MembershipActor : ReceiveActor
 
         if (cluster.State.Members.All(m => !m.Address.Equals(target)))
             return new KvError(ErrorCode.NotFound, $"{target} is not a member of this cluster");
-        act(target);
+        if (act(target) is { } refused) return refused;
         return await MembersAsync(cluster, hosted);
     }
 

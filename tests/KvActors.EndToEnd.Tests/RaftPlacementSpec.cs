@@ -38,10 +38,15 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             var connections = await cluster.StartLoadAsync(ledger, history, new Random(20261207), node => node != leaving, load, stop.Token);
             await Eventually.TrueAsync(() => ledger.Acknowledged >= 200, TimeSpan.FromSeconds(60));
 
+            // With three nodes for three replicas, a leaving node's replicas would have nowhere to go.
+            await cluster.MembershipFormedAsync(TimeSpan.FromSeconds(60));
+            await using var through = await KvClient.ConnectAsync(hosts[1].Endpoint, ClientOptions);
+            var refused = await Assert.ThrowsAsync<KvInvalidArgumentException>(() => through.LeaveClusterAsync(cluster.AddressOf(leaving)));
+            Assert.Contains("cannot leave: 2 nodes would stay for 3 replicas per partition", refused.Message);
+
             var clock = System.Diagnostics.Stopwatch.StartNew();
             cluster.StartSpare(Spare);
             await hosts[Spare].WaitUntilServingAsync(TimeSpan.FromSeconds(90));
-            await using var through = await KvClient.ConnectAsync(hosts[1].Endpoint, ClientOptions);
             // 24 replicas over four nodes: six each.
             await VotersAsync(through, cluster, node => Assert.Equal(Partitions * 3 / 4, node[cluster.AddressOf(Spare)]));
             var joinedAfter = clock.Elapsed;

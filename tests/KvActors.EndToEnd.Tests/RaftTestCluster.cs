@@ -198,7 +198,7 @@ internal sealed partial class RaftTestCluster : IDisposable
     /// that, but a seed restarted before the membership first formed founds a membership of its own.</summary>
     public async Task MembershipFormedAsync(TimeSpan within)
     {
-        foreach (var host in Hosts)
+        foreach (var host in Hosts.Take(Nodes))
         {
             await using var client = await KvClient.ConnectAsync(host.Endpoint, ClientOptions);
             await Eventually.AssertAsync(async () =>

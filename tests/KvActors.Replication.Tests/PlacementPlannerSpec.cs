@@ -7,7 +7,7 @@ namespace KvActors.Replication.Tests;
 
 public sealed class PlacementPlannerSpec
 {
-    private static readonly Address[] Nodes = Enumerable.Range(0, 5).Select(i => new Address("akka.tcp", "kv", "127.0.0.1", 7000 + i)).ToArray();
+    private static readonly Address[] Nodes = Enumerable.Range(0, 6).Select(i => new Address("akka.tcp", "kv", "127.0.0.1", 7000 + i)).ToArray();
     private static readonly Address A = Nodes[0], B = Nodes[1], C = Nodes[2], D = Nodes[3];
 
     // Partition p's replicas: id (10 * p + k) on the given nodes, the first one leading; learners last.
@@ -49,6 +49,25 @@ public sealed class PlacementPlannerSpec
         Assert.Equal(D, move.To);
         Assert.NotEqual(0UL, move.From);
         Assert.NotEqual(Id(move.Partition, 0), move.From); // not the leader's own replica
+    }
+
+    [Fact]
+    public void Balance_should_move_a_leaders_own_replica_when_no_follower_can_go()
+    {
+        // B leads every group, C follows in all: equally full, C gives (a follower moves without a leader change).
+        var groups = new[]
+        {
+            new Group(0, [B, C, D]), new Group(1, [B, C, D]), new Group(2, [B, C, D]),
+            new Group(3, [B, C, A]), new Group(4, [B, C, A]), new Group(5, [B, C, A]),
+        };
+        var move = Assert.Single(PlacementPlanner.Plan(Views([A, B, C, D], groups), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true));
+        Assert.Equal((0, Id(0, 1), A), (move.Partition, move.From, move.To!));
+
+        // The fullest node (A, 4) leads every group: a leader's own replica goes (it hands off first).
+        var (e, f) = (Nodes[4], Nodes[5]);
+        var leading = new[] { new Group(0, [A, B, C]), new Group(1, [A, e, f]), new Group(2, [A, B, e]), new Group(3, [A, C, f]) };
+        var fromLeader = Assert.Single(PlacementPlanner.Plan(Views([A, B, C, D, e, f], leading), new HashSet<(int, ulong)>(), 3, everyNodeAnswered: true));
+        Assert.Equal((0, Id(0, 0), D), (fromLeader.Partition, fromLeader.From, fromLeader.To!));
     }
 
     [Fact]

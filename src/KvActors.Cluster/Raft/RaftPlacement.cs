@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Event;
 using KvActors.Protocol;
@@ -52,7 +53,7 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
         // A killed node is downed at once, so requests waiting on its leaders are answered without their timeout.
         if (system.Settings.Config.GetBoolean("kv.down-dead-processes", true))
             system.ActorOf(DeadProcessDetector.Props(), "dead-process-detector");
-        var membership = system.ActorOf(MembershipActor.Props(() => HostedByNodeAsync(system)), "membership");
+        var membership = system.ActorOf(MembershipActor.Props(() => HostedByNodeAsync(system), RefuseLeave), "membership");
         // The node serves (forwarding to leaders) once its front is up, as a shared-journal cluster node does.
         return new PlacedPartitions(_ => partitions, HostedHere: 0, membership);
     }
@@ -107,6 +108,17 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
 
         system.Log.Info($"Every replica on this node moved to other nodes in {clock.Elapsed.TotalSeconds:0.0}s; leaving the cluster");
         return Done.Instance;
+    }
+
+    // A node leaving for good hands its replicas to nodes that hold none of their groups: with fewer than `replicas`
+    // nodes left, some have nowhere to go.
+    private string? RefuseLeave(Akka.Cluster.Cluster cluster, Address leaving)
+    {
+        var staying = cluster.State.Members.Count(m => m.Address != leaving && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining);
+        return staying >= settings.Replicas
+            ? null
+            : $"{leaving} cannot leave: {staying} nodes would stay for {settings.Replicas} replicas per partition, so its replicas would have " +
+              "nowhere to go. Add a node first; or stop it (its replicas stay members, and their groups run on the others)";
     }
 
     // Which partitions each node runs a member replica of, as the nodes themselves answer.

@@ -107,22 +107,21 @@ public static class PlacementPlanner
             }
         }
 
-        // 4. Balance, alone: from the fullest node that has a replica to give (a leader's own is not moved for balance).
+        // 4. Balance, alone: from the fullest node that has a replica to give, a follower if it can (a leader hands off first).
         if (moves.Count == 0 && everyNodeAnswered && load.Count > 1)
         {
             var emptiest = load.OrderBy(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal).First();
-            var fullestFirst = load.Where(l => l.Value - emptiest.Value >= 2)
-                .OrderByDescending(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal);
-            foreach (var fullest in fullestFirst)
-            {
-                var given = groups
+            var given = load.Where(l => l.Value - emptiest.Value >= 2)
+                .SelectMany(full => groups
                     .Where(g => MembersOf(g).All(id => g.Nodes.GetValueOrDefault(id) != emptiest.Key))
-                    .Select(g => (Group: g, From: MembersOf(g).FirstOrDefault(id => id != g.ReplicaId && g.Nodes.GetValueOrDefault(id) == fullest.Key)))
-                    .FirstOrDefault(c => c.From != 0);
-                if (given.Group is null) continue;
-                Add(given.Group, given.From, emptiest.Key, $"balancing: {fullest.Key} holds {fullest.Value} replicas, {emptiest.Key} {emptiest.Value}");
-                break;
-            }
+                    .Select(g => (Group: g, Node: full, From: MembersOf(g).FirstOrDefault(id => g.Nodes.GetValueOrDefault(id) == full.Key)))
+                    .Where(c => c.From != 0))
+                .OrderByDescending(c => c.Node.Value)
+                .ThenBy(c => c.From == c.Group.ReplicaId)
+                .ThenBy(c => c.Node.Key.ToString(), StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (given.Group is not null)
+                Add(given.Group, given.From, emptiest.Key, $"balancing: {given.Node.Key} holds {given.Node.Value} replicas, {emptiest.Key} {emptiest.Value}");
         }
 
         return moves;
