@@ -41,12 +41,15 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private static readonly TimeSpan AskPeersEvery = TimeSpan.FromMilliseconds(250);
     private const int AsksBetweenWarnings = 40;
     private static readonly TimeSpan StateAskTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StartingPatience = TimeSpan.FromSeconds(30);
 
     private readonly ReplicationSettings _settings;
     private readonly Dictionary<int, ReplicaGroup> _groups;
     private readonly Dictionary<int, ReplicaBook> _books;
     private readonly Dictionary<int, ulong> _hosted = [];
     private readonly Dictionary<int, IActorRef> _replicas = [];
+    // Partitions whose replica here is a member of its group, as it has applied the membership.
+    private readonly HashSet<int> _members = [];
     private readonly HashSet<IActorRef> _started = [];
     private readonly OutboundBatches _outbound;
     private readonly Dictionary<Address, ActorSelection> _hostsByNode = [];
@@ -54,8 +57,11 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private readonly Address _self;
     private bool _flushScheduled;
     private bool _draining;
+    private DateTimeOffset _replicasStartedAt;
     // Nodes the cluster removed: nothing is sent there until a new process joins at the address (NodeRemoved).
     private readonly HashSet<Address> _removedNodes = [];
+    // Members the cluster has reported joining or up (this node may not know them from the founding list).
+    private readonly HashSet<Address> _joinedNodes = [];
 
     // Null until this node knows which incarnation of its replicas it runs; meanwhile it asks its peers.
     private long? _incarnation;
@@ -116,15 +122,24 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Receive<ReplicaRemoved>(removed =>
         {
             if (!_hosted.TryGetValue(removed.Partition, out var id) || id != removed.ReplicaId) return;
+            // Recorded before the replica deletes anything: a crash meanwhile must not bring it back.
             _hosted.Remove(removed.Partition);
             HostedReplicas.Save(_settings.DataDirectory, _hosted);
+            _members.Remove(removed.Partition);
             if (_replicas.Remove(removed.Partition, out var replica))
             {
                 Context.Unwatch(replica);
                 _started.Remove(replica);
+                replica.Tell(ReplicaForgotten.Instance);
             }
 
             _log.Info("Replica {0} of partition {1} left this node: its group removed it", removed.ReplicaId, removed.Partition);
+        });
+        Receive<ReplicaMembership>(membership =>
+        {
+            if (!_replicas.TryGetValue(membership.Partition, out var replica) || !replica.Equals(Sender)) return;
+            if (membership.Member) _members.Add(membership.Partition);
+            else _members.Remove(membership.Partition);
         });
         Receive<ReplicaBookChanged>(changed =>
         {
@@ -152,9 +167,15 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Receive<SnapshotChunkAck>(ack => Route(ack.Partition, ack.To, ack));
         Receive<NodeRemoved>(removed =>
         {
-            if (removed.Node != _self) _removedNodes.Add(removed.Node);
+            if (removed.Node == _self) return;
+            _removedNodes.Add(removed.Node);
+            _joinedNodes.Remove(removed.Node);
         });
-        Receive<NodeJoined>(joined => _removedNodes.Remove(joined.Node));
+        Receive<NodeJoined>(joined =>
+        {
+            _removedNodes.Remove(joined.Node);
+            _joinedNodes.Add(joined.Node);
+        });
         Receive<GetBootstrapState>(_ => AnswerBootstrapState());
         Receive<BootstrapState>(state =>
         {
@@ -216,8 +237,8 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Decide(); // a single node has no one to ask
     }
 
-    // Every other node holding a replica of some group.
-    private IEnumerable<Address> Peers => _groups.Values.SelectMany(g => g.Replicas.Values).Where(n => n != _self).Distinct();
+    // Every other founding node, and every other member the cluster has reported: replicas may have moved to any of them.
+    private IEnumerable<Address> Peers => _groups.Values.SelectMany(g => g.Replicas.Values).Concat(_joinedNodes).Where(n => n != _self).Distinct();
 
     private void Decide()
     {
@@ -256,6 +277,8 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private void StartReplicas(long incarnation)
     {
         _incarnation = incarnation;
+        _replicasStartedAt = DateTimeOffset.UtcNow;
+        Timers.Cancel(nameof(AskPeers));
         if (HostedReplicas.Load(_settings.DataDirectory) is { } hosted)
         {
             foreach (var (partition, id) in hosted.Where(h => _groups.ContainsKey(h.Key))) _hosted[partition] = id;
@@ -279,6 +302,13 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     {
         if (_incarnation is null || !_books.TryGetValue(host.Partition, out var book)) return;
         if (_hosted.TryGetValue(host.Partition, out var current) && current >= host.ReplicaId) return;
+        if (_members.Contains(host.Partition))
+        {
+            // A member is never replaced: the word comes from a leader that was deposed, or is late.
+            _log.Warning("Partition {0}: not starting replica {1} here: replica {2} here is a member of the group", host.Partition, host.ReplicaId, current);
+            return;
+        }
+
         if (_replicas.Remove(host.Partition, out var stale))
         {
             // Not a member, or the controller would not place another replica of the group here.
@@ -296,10 +326,13 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         StartReplica(host.Partition, host.ReplicaId);
     }
 
-    // Not while its replicas start: the node would look empty, and the controller would place replicas here.
+    // Not while its replicas start: the node would look empty, and the controller would place replicas here. A replica
+    // that has not started within StartingPatience (failing, or recovering a large log) is left out, and will count as
+    // missed; the others are reported.
     private void AnswerPlacementView()
     {
-        if (_incarnation is null || _started.Count < _replicas.Count) return;
+        if (_incarnation is null) return;
+        if (_started.Count < _replicas.Count && DateTimeOffset.UtcNow - _replicasStartedAt < StartingPatience) return;
         var asks = _started.Select(r => r.Ask<ReplicaView>(GetReplicaView.Instance, StateAskTimeout)).ToArray();
         var node = _self;
         var draining = _draining;
@@ -323,8 +356,9 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             return;
         }
 
-        // A node that rejoined knows the groups ran, even while its own new replicas hold nothing yet.
-        var rejoined = _incarnation > 0;
+        // A node that rejoined knows the groups ran, even while its own new replicas hold nothing yet; so does one whose
+        // replicas are no longer the founding placement's (some moved here or away).
+        var rejoined = _incarnation > 0 || !HostsFoundingPlacement();
         var asks = _replicas.Select(r => r.Value.Ask<ReplicaState>(new GetReplicaState(r.Key), StateAskTimeout)).ToArray();
         Task.WhenAll(asks).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new BootstrapState(true,
@@ -332,6 +366,12 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
                     t.Result.SelectMany(s => s.Members.Voters.Concat(s.Members.Learners)).Distinct().ToArray())
                 : BootstrapState.NotReady)
             .PipeTo(Sender, Self);
+    }
+
+    private bool HostsFoundingPlacement()
+    {
+        var founding = _groups.Values.Select(g => (g.Partition, Id: g.ReplicaOn(_self, 0))).Where(f => f.Id is not null).ToArray();
+        return founding.Length == _hosted.Count && founding.All(f => _hosted.TryGetValue(f.Partition, out var id) && id == f.Id);
     }
 
     private void StartReplica(int partition, ulong id)

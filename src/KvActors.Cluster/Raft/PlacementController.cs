@@ -63,9 +63,9 @@ public sealed class PlacementController : ReceiveActor, IWithTimers
             {
                 return await HostOn(node).Ask<PlacementView>(GetPlacementView.Instance, AskTimeout);
             }
-            catch (AskTimeoutException)
+            catch (Exception)
             {
-                return null;
+                return null; // silent or failing: counts as not answering this round
             }
         }).ToArray();
         Task.WhenAll(asks).ContinueWith(t => new Answers(members.Length, t.IsCompletedSuccessfully ? t.Result.OfType<PlacementView>().ToArray() : []))

@@ -96,7 +96,8 @@ public sealed class RaftPlacement(ServerSettings settings) : IPartitionPlacement
             try
             {
                 var view = await host.Ask<PlacementView>(GetPlacementView.Instance, TimeSpan.FromSeconds(2));
-                if (view.Replicas.Count == 0) break;
+                // Members only: a replica its group no longer counts (a stale one) is not waited for.
+                if (view.Replicas.All(r => !r.Members.Contains(r.ReplicaId))) break;
             }
             catch (AskTimeoutException)
             {

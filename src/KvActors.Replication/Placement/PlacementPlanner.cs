@@ -1,4 +1,5 @@
 using Akka.Actor;
+using KvActors.Replication.Replica;
 
 namespace KvActors.Replication.Placement;
 
@@ -44,6 +45,10 @@ public static class PlacementPlanner
         }
 
         var wanted = Math.Min(replicas, load.Count);
+        // A group with a member that no node reports running (its node restarting, say) has no failure to spare:
+        // it is neither grown, shrunk nor balanced until the member is back, or lost and replaced.
+        var missing = Missing(views);
+        bool Whole(ReplicaView group) => MembersOf(group).All(id => !missing.Contains((group.Partition, id)));
         var moves = new List<MoveReplica>();
         var moving = new HashSet<int>();
 
@@ -78,8 +83,11 @@ public static class PlacementPlanner
                 .Select(l => l.Key).FirstOrDefault();
         }
 
+        // A rejoining node's learner is taken in by the leader itself (JoinSteps): such a group is left alone.
+        foreach (var group in groups.Where(g => g.Members.Learners.Any(id => ReplicaOrigins.Of(id) == ReplicaOrigin.Rejoining))) moving.Add(group.Partition);
+
         // 1. Moves under way.
-        foreach (var group in groups.Where(g => g.Members.Learners.Count > 0))
+        foreach (var group in groups.Where(g => !moving.Contains(g.Partition) && g.Members.Learners.Count > 0))
         {
             var learner = group.Members.Learners.Min();
             if (!group.Nodes.TryGetValue(learner, out var node)) continue;
@@ -97,11 +105,11 @@ public static class PlacementPlanner
                 if (Emptiest(group) is { } to)
                     Add(group, from, to, lost.Contains((group.Partition, from)) ? $"replica {from} is lost" : $"replica {from} is on a draining node");
             }
-            else if (count < wanted && everyNodeAnswered && Emptiest(group) is { } to)
+            else if (count < wanted && everyNodeAnswered && Whole(group) && Emptiest(group) is { } to)
             {
                 Add(group, 0, to, $"{count} replicas, {wanted} wanted");
             }
-            else if (count > replicas && from != 0)
+            else if (count > replicas && from != 0 && (Whole(group) || lost.Contains((group.Partition, from))))
             {
                 Add(group, from, null, $"{count} replicas, {replicas} wanted");
             }
@@ -113,7 +121,7 @@ public static class PlacementPlanner
             var emptiest = load.OrderBy(l => l.Value).ThenBy(l => l.Key.ToString(), StringComparer.Ordinal).First();
             var given = load.Where(l => l.Value - emptiest.Value >= 2)
                 .SelectMany(full => groups
-                    .Where(g => MembersOf(g).All(id => g.Nodes.GetValueOrDefault(id) != emptiest.Key))
+                    .Where(g => !moving.Contains(g.Partition) && Whole(g) && MembersOf(g).All(id => g.Nodes.GetValueOrDefault(id) != emptiest.Key))
                     .Select(g => (Group: g, Node: full, From: MembersOf(g).FirstOrDefault(id => g.Nodes.GetValueOrDefault(id) == full.Key)))
                     .Where(c => c.From != 0))
                 .OrderByDescending(c => c.Node.Value)

@@ -120,6 +120,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
     // Removed from the group: deleting its journal, then stopping.
     private bool _removed;
     private bool _deleting;
+    // As last told to the host.
+    private bool? _member;
 
     public ReplicaActor(ReplicationSettings settings, ReplicaBook book, ulong id, IActorRef host)
     {
@@ -146,6 +148,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<Message>(OnRaftMessage);
         Command<RaftTick>(_ =>
         {
+            if (_removed) return;
             _backups.DropIdle(Now);
             _node.Tick();
             foreach (var to in _sending.Expired(DateTimeOffset.UtcNow))
@@ -191,6 +194,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<JoinGroup>(OnJoinRequest);
         Command<MoveReplica>(OnMove);
+        Command<ReplicaForgotten>(_ => DeleteRemoved());
         Command<GetReplicaView>(_ => Sender.Tell(View()));
         Command<SnapshotChunk>(OnSnapshotChunk);
         Command<SnapshotChunkAck>(OnSnapshotChunkAck);
@@ -240,13 +244,14 @@ public sealed class ReplicaActor : ReceivePersistentActor
         _log.Info("Replica {0} of partition {1} recovered: snapshot at {2}, log up to {3}, term {4}, committed {5}",
             _id, Partition, _snapshotIndex, _recoveredLastIndex, _hardState.Term, _hardState.Commit);
         _host.Tell(new ReplicaBookChanged(_book));
+        ReportMembership();
         _host.Tell(new ReplicaStarted(Partition));
         MaybeScheduleReady();
     }
 
     private void OnRaftMessage(Message message)
     {
-        if (message.To != _id) return;
+        if (message.To != _id || _removed) return;
         _node.Step(message);
         AfterInput();
     }
@@ -275,19 +280,21 @@ public sealed class ReplicaActor : ReceivePersistentActor
         if (!_leading || _removed) return;
         var members = _node.ConfState;
         ulong to = 0;
+        ulong match = 0;
         if (move.To is { } node)
         {
-            to = members.Voters.Concat(members.Learners).FirstOrDefault(id => id != move.From && _book.NodeOf(id) == node);
-            if (to == 0)
-            {
-                to = _placing is { } placing && placing.Node == node ? placing.Id : NewReplicaId();
-                _placing = (node, to);
-                // Started there before it is added: the leader's first messages to it then find it (lost ones are sent again).
-                _host.Tell(new PlaceReplica(node, new HostReplica(Partition, to, _book.Placed.SetItem(to, node))));
-            }
+            // Only a replica placed by a move counts as the new one (never a founding or rejoining replica on that node,
+            // which may be a dead one: taking it for the new replica would remove a live voter for nothing).
+            to = members.Voters.Concat(members.Learners)
+                .FirstOrDefault(id => id != move.From && ReplicaOrigins.Of(id) == ReplicaOrigin.Placed && _book.NodeOf(id) == node);
+            if (to == 0) to = _placing is { } placing && placing.Node == node ? placing.Id : NewReplicaId();
+            _placing = (node, to);
+            match = _node.Status().Progress.TryGetValue(to, out var progress) ? progress.Match : 0;
+            // Started there before it is added, and again while it has nothing: the word may have been lost with a
+            // restart of that node (it ignores an id it already runs).
+            if (match == 0) _host.Tell(new PlaceReplica(node, new HostReplica(Partition, to, _book.Placed.SetItem(to, node))));
         }
 
-        var match = to != 0 && _node.Status().Progress.TryGetValue(to, out var progress) ? progress.Match : 0;
         switch (MoveSteps.Next(members, _id, move.From, to, match, _node.Committed))
         {
             case MoveStep.Propose { Change: var change }:
@@ -414,9 +421,13 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Send(ready.MessagesAfterPersist);
         _node.Advance();
         _writing = false;
+        ReportMembership();
         if (_removed)
         {
-            DeleteRemoved();
+            // The host records that this replica is gone before it deletes anything (ForgetRemoved): deleted first, a
+            // crash would bring it back empty, and a founding replica as a voter with no memory of its votes.
+            if (!_deleting) _host.Tell(new ReplicaRemoved(Partition, _id));
+            _deleting = true;
             return;
         }
 
@@ -424,21 +435,24 @@ public sealed class ReplicaActor : ReceivePersistentActor
         AfterInput();
     }
 
-    // Out of the group for good (a committed removal): its log and state are other replicas' business now.
+    // Out of the group for good (a committed removal), and recorded so by the host: its log and state are other
+    // replicas' business now.
     private void DeleteRemoved()
     {
-        if (_deleting) return;
-        _deleting = true;
         _log.Info("Replica {0} of partition {1} was removed from its group (membership now {2}): deleting its journal and stopping", _id, Partition, _node.ConfState);
         AbandonPending("this replica was removed from the group");
         DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
         DeleteMessages(long.MaxValue);
     }
 
-    private void StopRemoved()
+    private void StopRemoved() => Context.Stop(Self);
+
+    private void ReportMembership()
     {
-        _host.Tell(new ReplicaRemoved(Partition, _id));
-        Context.Stop(Self);
+        var member = _node.ConfState.Contains(_id);
+        if (_member == member) return;
+        _member = member;
+        _host.Tell(new ReplicaMembership(Partition, member));
     }
 
     private void ProposeDecided()
@@ -479,7 +493,8 @@ public sealed class ReplicaActor : ReceivePersistentActor
                 var change = ConfChange.Decode(entry.Data);
                 _log.Info("Partition {0}: {1} of replica {2} committed at {3}; in effect here once applied", Partition, change.Type, change.NodeId, entry.Index);
                 if (change.Context is { Length: > 0 } context) Learn(change.NodeId, Address.Parse(System.Text.Encoding.UTF8.GetString(context)));
-                if (change.Type == ConfChangeType.RemoveNode && change.NodeId == _id) _removed = true;
+                // The core ignores the removal of a group's last voter: so does the replica.
+                if (change.Type == ConfChangeType.RemoveNode && change.NodeId == _id && _node.ConfState.Voters.Count > 1) _removed = true;
             }
 
             _applied = entry.Index;

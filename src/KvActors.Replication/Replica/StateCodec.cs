@@ -16,7 +16,8 @@ namespace KvActors.Replication.Replica;
 /// </summary>
 internal sealed class StateCodec
 {
-    // No serialized StoreSnapshot starts with it (protobuf has no field 0): data that does is a PlacedSnapshotData.
+    // No serialized StoreSnapshot starts with it (SnapshotFormat starts with its version, 2): data that does is a
+    // PlacedSnapshotData.
     private const byte PlacedMarker = 0;
 
     private readonly JournalSerializer _serializer;
