@@ -69,6 +69,23 @@ public sealed class ReplicaSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
     }
 
     [Fact]
+    public async Task Replica_should_sweep_expired_keys_through_the_log_so_every_replica_drops_them()
+    {
+        var leader = await AwaitLeaderAsync();
+        var expiring = Assert.IsType<Written>(await _cluster.Node(leader).AskAsync(
+            new Set("short-lived", Bytes("v"), Expiry: Expiry.At(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 300))));
+        Assert.IsType<Written>(await _cluster.Node(leader).AskAsync(new Set("kept", Bytes("v"))));
+
+        // The deletion is an entry of its own, after both writes: every replica applies it, and holds one key.
+        await AwaitAssertAsync(async () =>
+        {
+            foreach (var state in await _cluster.StatesAsync()) Assert.True(state.Revision == expiring.Revision + 2, state.ToString());
+        }, Write, TimeSpan.FromMilliseconds(50));
+        var stats = Assert.IsType<StoreStats>(await _cluster.Node(leader).AskAsync(new GetStats()));
+        Assert.Equal(1, stats.Keys);
+    }
+
+    [Fact]
     public async Task Replica_should_answer_a_request_on_a_follower_with_NotLeader_naming_the_leader()
     {
         var leader = await AwaitLeaderAsync();

@@ -50,12 +50,16 @@ namespace KvActors.Replication.Replica;
 /// caught up, then removes the old one. Changes take effect as they are applied; a replica that applies its own
 /// removal deletes its journal and stops.
 /// </para>
-/// Not yet: the expiry sweep.
+/// Expiry: the leader sweeps expired keys like a store does, their deletions proposed as writes nobody waits for.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor
 {
     // A joining replica's asks: often enough that each step of its admission follows the last quickly.
     private const int JoinAskTicks = 5;
+
+    // The leader's expiry sweep, as a store's: every other tick (100 ms by default), at most this many keys a time.
+    private const int SweepTicks = 2;
+    private const int MaxExpirationsPerSweep = 1000;
 
     // How long a chunked snapshot may wait for the follower to acknowledge a piece before the leader gives up on it.
     private static readonly TimeSpan SnapshotPatience = TimeSpan.FromSeconds(10);
@@ -113,6 +117,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private PartitionRecovery? _recovery;
     private readonly BackupSessions _backups;
     private int _ticksSinceJoinAsk;
+    private int _ticksSinceSweep;
 
     // A replica this leader placed on a node for a move and has not yet seen in the membership: the same id is
     // proposed again rather than a new one each round.
@@ -158,6 +163,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
             }
 
             AskToJoin();
+            if (++_ticksSinceSweep >= SweepTicks) SweepExpired();
             AfterInput();
         });
         Command<ProcessReady>(_ =>
@@ -343,6 +349,18 @@ public sealed class ReplicaActor : ReceivePersistentActor
 
         _reads.Add(new PendingReads.PendingRead(Sender, query, null, 0));
         MaybeScheduleReady();
+    }
+
+    // Expired keys are already invisible to reads; their deletion goes through the log like any write (decided by the
+    // leader on its clock, applied by every replica), so memory and snapshots do not keep them. Nobody waits for it.
+    private void SweepExpired()
+    {
+        _ticksSinceSweep = 0;
+        if (!_leading || _removed || _waitingForLog.Count > 0 || _applied < _decideFrom) return;
+        var expirations = _machine.DecideExpirations(Now, MaxExpirationsPerSweep);
+        if (expirations.Count == 0) return;
+        _machine.Accept(expirations);
+        _decided.Add(expirations, null, null);
     }
 
     // Against applied state plus our own proposals, which is the whole log: see _decideFrom.
