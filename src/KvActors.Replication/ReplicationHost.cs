@@ -146,6 +146,19 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             if (_books.TryGetValue(changed.Book.Partition, out var book)) _books[changed.Book.Partition] = book.Merge(changed.Book.Placed);
         });
         Receive<HostReplica>(OnHostReplica);
+        Receive<DropReplica>(drop =>
+        {
+            if (!_hosted.TryGetValue(drop.Partition, out var id) || id != drop.ReplicaId) return;
+            _log.Warning("Replica {0} of partition {1} here is not in its group (removed while this node was away, or never added): " +
+                "deleting it", drop.ReplicaId, drop.Partition);
+            _hosted.Remove(drop.Partition);
+            HostedReplicas.Save(_settings.DataDirectory, _hosted);
+            _members.Remove(drop.Partition);
+            if (!_replicas.Remove(drop.Partition, out var replica)) return;
+            Context.Unwatch(replica);
+            _started.Remove(replica);
+            replica.Tell(ReplicaForgotten.Instance);
+        });
         Receive<PlaceReplica>(place =>
         {
             if (place.Node == _self) OnHostReplica(place.Host);

@@ -50,6 +50,9 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             // 24 replicas over four nodes: six each.
             await VotersAsync(through, cluster, node => Assert.Equal(Partitions * 3 / 4, node[cluster.AddressOf(Spare)]));
             var joinedAfter = clock.Elapsed;
+            // kv cluster members says which partitions each node holds a replica of, as the nodes answer.
+            var spare = (await through.GetClusterMembersAsync()).Members.Single(m => m.Address == cluster.AddressOf(Spare));
+            Assert.Equal(Partitions * 3 / 4, spare.Partitions.Count);
 
             var acknowledgedAtLeave = ledger.Acknowledged;
             clock.Restart();
@@ -97,6 +100,8 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             var connections = await cluster.StartLoadAsync(ledger, history, new Random(20261208), node => node == 0, load, stop.Token);
             await Eventually.TrueAsync(() => ledger.Acknowledged >= 200, TimeSpan.FromSeconds(60));
 
+            var deadReplicas = (await through.GetPartitionReplicasAsync()).Replicas
+                .Where(r => r.Node == cluster.AddressOf(dead)).Select(r => (r.Partition, r.ReplicaId)).ToHashSet();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             hosts[dead].Kill();
             await VotersAsync(through, cluster, node =>
@@ -116,6 +121,18 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
                              $"(replace-dead-after 3s); with node {second} killed too, every partition took writes; {ledger.Acknowledged} acknowledged writes");
 
             await VerifyEverywhereAsync(cluster, ledger, history, [0, Spare]);
+
+            // The dead node comes back: no leader speaks to its old replicas, so the controller has it drop them. (It may
+            // get new ones meanwhile: node 2's replicas are lost by now, and it is where they can go.)
+            cluster.Restart(dead);
+            await hosts[dead].WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+            await using var after = await KvClient.ConnectAsync(hosts[0].Endpoint, ClientOptions);
+            await Eventually.AssertAsync(async () =>
+            {
+                var replicas = (await after.GetPartitionReplicasAsync()).Replicas;
+                Assert.DoesNotContain(replicas, r => deadReplicas.Contains((r.Partition, r.ReplicaId)));
+                Assert.Contains("is not in its group", hosts[dead].Output);
+            }, Settle, TimeSpan.FromMilliseconds(250));
         }
         catch
         {

@@ -157,6 +157,24 @@ public sealed class PlacementPlannerSpec
     }
 
     [Fact]
+    public void Strays_should_be_replicas_left_out_of_their_group_below_its_newest_member()
+    {
+        var members = ConfState.OfVoters(1, 2, 5000);
+        var nodes = new Dictionary<ulong, Address> { [1] = A, [2] = B, [5000] = D };
+        var views = new[]
+        {
+            new PlacementView(A, false, [new ReplicaView(0, 1, true, 4, members, nodes)]),
+            new PlacementView(B, false, [new ReplicaView(0, 2, false, 4, members, nodes)]),
+            // C was away while its replica 3 was replaced by 5000 on D; it still believes it is a member.
+            new PlacementView(C, false, [new ReplicaView(0, 3, false, 2, ConfState.OfVoters(1, 2, 3), nodes)]),
+            // A replica placed on E whose addition has not committed yet has a higher id: not a stray.
+            new PlacementView(Nodes[4], false, [new ReplicaView(0, 6000, false, 0, ConfState.Empty, nodes)]),
+            new PlacementView(D, false, [new ReplicaView(0, 5000, false, 4, members, nodes)]),
+        };
+        Assert.Equal([(C, new DropReplica(0, 3))], PlacementPlanner.Strays(views));
+    }
+
+    [Fact]
     public void Missing_should_name_member_replicas_no_node_reports_running()
     {
         var groups = new[] { new Group(0, [A, B, C]) };

@@ -10,7 +10,8 @@ namespace KvActors.Cluster.Raft;
 /// Raft mode's placement controller, one per cluster (a cluster singleton on the oldest node). Every
 /// <c>kv.raft.placement-interval</c> it asks every member's <see cref="ReplicationHost"/> what its replicas see
 /// (<see cref="PlacementView"/>), notes since when each member replica has been missed, decides the round's moves
-/// (<see cref="PlacementPlanner"/>) and asks each group's leader to make them (<see cref="MoveReplica"/>).
+/// (<see cref="PlacementPlanner"/>), asks each group's leader to make them (<see cref="MoveReplica"/>), and has
+/// nodes drop replicas their groups no longer count (<see cref="DropReplica"/>).
 /// <para>
 /// It holds nothing that matters: the truth of a group's membership is the group's own log, changed only by its
 /// leader through Raft, and a new controller (after failover) learns it all again in one round. That is why there is
@@ -95,6 +96,12 @@ public sealed class PlacementController : ReceiveActor, IWithTimers
             }
 
             HostOn(leader).Tell(move);
+        }
+
+        foreach (var (node, drop) in PlacementPlanner.Strays(answers.Views))
+        {
+            _log.Info("Partition {0}: replica {1} on {2} is not in its group; dropping it", drop.Partition, drop.ReplicaId, node);
+            HostOn(node).Tell(drop);
         }
 
         foreach (var done in _announced.Keys.Where(p => moves.All(m => m.Partition != p)).ToArray()) _announced.Remove(done);

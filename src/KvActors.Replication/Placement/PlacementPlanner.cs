@@ -145,6 +145,21 @@ public static class PlacementPlanner
             .ToHashSet();
     }
 
+    /// <summary>
+    /// Replicas a node runs that are not in their group: the leader's membership leaves them out and has a member with a
+    /// higher id (ids only grow, so a lower one was removed, or its placement never committed). A node that was away
+    /// while its replicas were replaced runs such replicas as if nothing happened: no leader speaks to them to say so.
+    /// </summary>
+    public static IReadOnlyList<(Address Node, DropReplica Drop)> Strays(IReadOnlyList<PlacementView> views)
+    {
+        var leaders = LeaderViews(views).ToDictionary(g => g.Partition);
+        return views.SelectMany(v => v.Replicas
+                .Where(r => !r.Leading && leaders.TryGetValue(r.Partition, out var group) && !group.Members.Contains(r.ReplicaId) &&
+                            MembersOf(group).Any(id => id > r.ReplicaId))
+                .Select(r => (v.Node, new DropReplica(r.Partition, r.ReplicaId))))
+            .ToArray();
+    }
+
     /// <summary>The node of each group's leader, as the nodes report them.</summary>
     public static IReadOnlyDictionary<int, Address> Leaders(IReadOnlyList<PlacementView> views) =>
         views.SelectMany(v => v.Replicas.Where(r => r.Leading).Select(r => (v.Node, Replica: r)))

@@ -200,7 +200,13 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<JoinGroup>(OnJoinRequest);
         Command<MoveReplica>(OnMove);
-        Command<ReplicaForgotten>(_ => DeleteRemoved());
+        Command<ReplicaForgotten>(_ =>
+        {
+            // Removed, or dropped by the controller as not in the group: either way its data goes.
+            _removed = true;
+            _deleting = true;
+            DeleteRemoved();
+        });
         Command<GetReplicaView>(_ => Sender.Tell(View()));
         Command<SnapshotChunk>(OnSnapshotChunk);
         Command<SnapshotChunkAck>(OnSnapshotChunkAck);

@@ -34,6 +34,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string PlacementViewManifest = "r-placement";
     private const string MoveReplicaManifest = "r-move";
     private const string HostReplicaManifest = "r-host";
+    private const string DropReplicaManifest = "r-drop";
 
     public override int Identifier => 7302;
 
@@ -52,6 +53,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         PlacementView => PlacementViewManifest,
         MoveReplica => MoveReplicaManifest,
         HostReplica => HostReplicaManifest,
+        DropReplica => DropReplicaManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -76,6 +78,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         PlacementView m => ToProto(m).ToByteArray(),
         MoveReplica m => ToProto(m).ToByteArray(),
         HostReplica m => ToProto(m).ToByteArray(),
+        DropReplica m => new DropReplicaCommand { Partition = m.Partition, ReplicaId = m.ReplicaId }.ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -94,6 +97,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         PlacementViewManifest => FromProto(PlacementViewReply.Parser.ParseFrom(bytes)),
         MoveReplicaManifest => FromProto(MoveReplicaCommand.Parser.ParseFrom(bytes)),
         HostReplicaManifest => FromProto(HostReplicaCommand.Parser.ParseFrom(bytes)),
+        DropReplicaManifest => FromProto(DropReplicaCommand.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -228,6 +232,8 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static HostReplica FromProto(HostReplicaCommand proto) =>
         new(proto.Partition, proto.ReplicaId, proto.Placed.ToImmutableDictionary(p => p.Key, p => Address.Parse(p.Value)));
+
+    private static DropReplica FromProto(DropReplicaCommand proto) => new(proto.Partition, proto.ReplicaId);
 
     private static RaftConfState ToProto(ConfState members)
     {
