@@ -168,6 +168,10 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         {
             if (_replicas.TryGetValue(move.Partition, out var replica)) replica.Tell(move);
         });
+        Receive<BalanceLeader>(balance =>
+        {
+            if (_replicas.TryGetValue(balance.Partition, out var replica)) replica.Tell(balance);
+        });
         Receive<GetPlacementView>(_ => AnswerPlacementView());
         Receive<DrainNode>(_ =>
         {

@@ -53,6 +53,9 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             // kv cluster members says which partitions each node holds a replica of, as the nodes answer.
             var spare = (await through.GetClusterMembersAsync()).Members.Single(m => m.Address == cluster.AddressOf(Spare));
             Assert.Equal(Partitions * 3 / 4, spare.Partitions.Count);
+            // It came with no leaderships; the controller hands it its share, one a round.
+            await LeadersBalancedAsync(through);
+            var ledAfter = clock.Elapsed;
 
             var acknowledgedAtLeave = ledger.Acknowledged;
             clock.Restart();
@@ -67,7 +70,8 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             });
             await Eventually.TrueAsync(() => ledger.Acknowledged >= acknowledgedAtLeave + 200, TimeSpan.FromSeconds(60));
             await StopAsync(stop, load, connections);
-            output.WriteLine($"node {Spare} held its share as a voter {joinedAfter.TotalSeconds:F1}s after it started; node {leaving} handed every replica " +
+            output.WriteLine($"node {Spare} held its share as a voter {joinedAfter.TotalSeconds:F1}s after it started and led " +
+                             $"its share of groups {ledAfter.TotalSeconds:F1}s after it started; node {leaving} handed every replica " +
                              $"over and exited {leftAfter.TotalSeconds:F1}s after kv cluster leave; {ledger.Acknowledged} acknowledged writes");
 
             await VerifyEverywhereAsync(cluster, ledger, history, [1, 2, Spare]);
@@ -165,6 +169,18 @@ public sealed class RaftPlacementSpec(ITestOutputHelper output)
             }
 
             check(replicas.Where(r => r.Role is "follower" or ReplicaStatus.Leader).GroupBy(r => r.Node).ToDictionary(g => g.Key, g => g.Count()));
+        }, Settle, TimeSpan.FromMilliseconds(250));
+    }
+
+    // Waits until the nodes holding voters lead groups within one of each other (8 groups over 4 nodes: two each).
+    private static async Task LeadersBalancedAsync(KvClient client)
+    {
+        await Eventually.AssertAsync(async () =>
+        {
+            var replicas = (await client.GetPartitionReplicasAsync()).Replicas;
+            var leads = replicas.Where(r => r.Role is "follower" or ReplicaStatus.Leader).Select(r => r.Node).Distinct()
+                .ToDictionary(node => node, node => replicas.Count(r => r.Node == node && r.Role == ReplicaStatus.Leader));
+            Assert.True(leads.Values.Max() - leads.Values.Min() <= 1, string.Join(", ", leads.Select(l => $"{l.Key} leads {l.Value}")));
         }, Settle, TimeSpan.FromMilliseconds(250));
     }
 

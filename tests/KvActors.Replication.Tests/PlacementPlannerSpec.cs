@@ -175,6 +175,34 @@ public sealed class PlacementPlannerSpec
     }
 
     [Fact]
+    public void LeaderMove_should_hand_a_leadership_from_the_node_leading_most_to_the_one_leading_fewest()
+    {
+        // A restarted node C leads nothing: A leads four, B two.
+        var groups = new[]
+        {
+            new Group(0, [A, B, C]), new Group(1, [A, B, C]), new Group(2, [A, B, C]), new Group(3, [A, B, C]),
+            new Group(4, [B, A, C]), new Group(5, [B, A, C]),
+        };
+        var move = PlacementPlanner.LeaderMove(Views([A, B, C], groups));
+        Assert.NotNull(move);
+        Assert.Equal(0, move.Partition);
+        Assert.Equal(Id(0, 2), move.To); // the group's voter on C
+    }
+
+    [Fact]
+    public void LeaderMove_should_leave_leaders_that_differ_by_one_or_a_group_not_whole()
+    {
+        var even = new[] { new Group(0, [A, B, C]), new Group(1, [A, B, C]), new Group(2, [B, A, C]), new Group(3, [C, A, B]), new Group(4, [C, A, B]) };
+        Assert.Null(PlacementPlanner.LeaderMove(Views([A, B, C], even)));
+
+        // A leads all three, but every group misses its replica on C (C not answering): nothing to hand to.
+        var skewed = new[] { new Group(0, [A, B, C]), new Group(1, [A, B, C]), new Group(2, [A, B, C]) };
+        Assert.Null(PlacementPlanner.LeaderMove(Views([A, B], skewed)));
+        // A group with a learner (a move under way) is left alone.
+        Assert.Null(PlacementPlanner.LeaderMove(Views([A, B, C], [new Group(0, [A, B], [C]), new Group(1, [A, B], [C])])));
+    }
+
+    [Fact]
     public void Missing_should_name_member_replicas_no_node_reports_running()
     {
         var groups = new[] { new Group(0, [A, B, C]) };

@@ -82,6 +82,7 @@ public sealed class RaftSerializerSpec : IDisposable
         var host = RoundTrip(new HostReplica(2, 7000, ImmutableDictionary<ulong, Address>.Empty.Add(7000, other)));
         Assert.Equal((2, 7000UL, other), (host.Partition, host.ReplicaId, host.Placed[7000]));
         Assert.Equal(new DropReplica(4, 2), RoundTrip(new DropReplica(4, 2)));
+        Assert.Equal(new BalanceLeader(4, 7000, "why"), RoundTrip(new BalanceLeader(4, 7000, "why")));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace KvActors.Cluster.Raft;
 /// Raft mode's placement controller, one per cluster (a cluster singleton on the oldest node). Every
 /// <c>kv.raft.placement-interval</c> it asks every member's <see cref="ReplicationHost"/> what its replicas see
 /// (<see cref="PlacementView"/>), notes since when each member replica has been missed, decides the round's moves
-/// (<see cref="PlacementPlanner"/>), asks each group's leader to make them (<see cref="MoveReplica"/>), and has
-/// nodes drop replicas their groups no longer count (<see cref="DropReplica"/>).
+/// (<see cref="PlacementPlanner"/>), asks each group's leader to make them (<see cref="MoveReplica"/>), when none are
+/// needed moves one leadership from the node leading the most groups (<see cref="BalanceLeader"/>), and has nodes
+/// drop replicas their groups no longer count (<see cref="DropReplica"/>).
 /// <para>
 /// It holds nothing that matters: the truth of a group's membership is the group's own log, changed only by its
 /// leader through Raft, and a new controller (after failover) learns it all again in one round. That is why there is
@@ -96,6 +97,14 @@ public sealed class PlacementController : ReceiveActor, IWithTimers
             }
 
             HostOn(leader).Tell(move);
+        }
+
+        // Leaders are balanced only once replicas are: a move under way hands leaderships off itself.
+        if (moves.Count == 0 && answers.Views.Count == answers.Asked && PlacementPlanner.LeaderMove(answers.Views) is { } balance &&
+            leaders.TryGetValue(balance.Partition, out var from))
+        {
+            _log.Info("Partition {0}: moving the leadership to replica {1} ({2})", balance.Partition, balance.To, balance.Why);
+            HostOn(from).Tell(balance);
         }
 
         foreach (var (node, drop) in PlacementPlanner.Strays(answers.Views))

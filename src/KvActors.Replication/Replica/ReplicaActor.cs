@@ -61,6 +61,9 @@ public sealed class ReplicaActor : ReceivePersistentActor
     private const int SweepTicks = 2;
     private const int MaxExpirationsPerSweep = 1000;
 
+    // How far behind the commit index a voter may be for the controller's leader balancing to hand it the leadership.
+    private const ulong BalanceLeaderMaxLag = 100;
+
     // How long a chunked snapshot may wait for the follower to acknowledge a piece before the leader gives up on it.
     private static readonly TimeSpan SnapshotPatience = TimeSpan.FromSeconds(10);
 
@@ -200,6 +203,7 @@ public sealed class ReplicaActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Partition {0}: deleting older snapshots failed", Partition));
         Command<JoinGroup>(OnJoinRequest);
         Command<MoveReplica>(OnMove);
+        Command<BalanceLeader>(OnBalanceLeader);
         Command<ReplicaForgotten>(_ =>
         {
             // Removed, or dropped by the controller as not in the group: either way its data goes.
@@ -321,6 +325,17 @@ public sealed class ReplicaActor : ReceivePersistentActor
                 HandOff();
                 break;
         }
+    }
+
+    private void OnBalanceLeader(BalanceLeader balance)
+    {
+        if (!_leading || _removed || balance.To == _id) return;
+        // Only to an active voter close behind: writes stop while the target catches up for the transfer.
+        if (!_node.Status().Progress.TryGetValue(balance.To, out var progress) || progress.IsLearner || !progress.RecentActive ||
+            progress.Match + BalanceLeaderMaxLag < _node.Committed) return;
+        _log.Info("Partition {0}: handing the leadership to replica {1} ({2})", Partition, balance.To, balance.Why);
+        _node.TransferLeadership(balance.To);
+        AfterInput();
     }
 
     // Above every id the group has known (ids are never reused) and above the clock's milliseconds, in slot 0, which

@@ -35,6 +35,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
     private const string MoveReplicaManifest = "r-move";
     private const string HostReplicaManifest = "r-host";
     private const string DropReplicaManifest = "r-drop";
+    private const string BalanceLeaderManifest = "r-balance-leader";
 
     public override int Identifier => 7302;
 
@@ -54,6 +55,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         MoveReplica => MoveReplicaManifest,
         HostReplica => HostReplicaManifest,
         DropReplica => DropReplicaManifest,
+        BalanceLeader => BalanceLeaderManifest,
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -79,6 +81,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         MoveReplica m => ToProto(m).ToByteArray(),
         HostReplica m => ToProto(m).ToByteArray(),
         DropReplica m => new DropReplicaCommand { Partition = m.Partition, ReplicaId = m.ReplicaId }.ToByteArray(),
+        BalanceLeader m => new BalanceLeaderCommand { Partition = m.Partition, To = m.To, Why = m.Why }.ToByteArray(),
         _ => throw new ArgumentException($"RaftSerializer cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -98,6 +101,7 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         MoveReplicaManifest => FromProto(MoveReplicaCommand.Parser.ParseFrom(bytes)),
         HostReplicaManifest => FromProto(HostReplicaCommand.Parser.ParseFrom(bytes)),
         DropReplicaManifest => FromProto(DropReplicaCommand.Parser.ParseFrom(bytes)),
+        BalanceLeaderManifest => FromProto(BalanceLeaderCommand.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException($"RaftSerializer does not know manifest '{manifest}'"),
     };
 
@@ -234,6 +238,8 @@ public sealed class RaftSerializer(ExtendedActorSystem system) : SerializerWithS
         new(proto.Partition, proto.ReplicaId, proto.Placed.ToImmutableDictionary(p => p.Key, p => Address.Parse(p.Value)));
 
     private static DropReplica FromProto(DropReplicaCommand proto) => new(proto.Partition, proto.ReplicaId);
+
+    private static BalanceLeader FromProto(BalanceLeaderCommand proto) => new(proto.Partition, proto.To, proto.Why);
 
     private static RaftConfState ToProto(ConfState members)
     {
