@@ -58,7 +58,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
     private bool _flushScheduled;
     private bool _draining;
     private DateTimeOffset _replicasStartedAt;
-    // Nodes the cluster removed: nothing is sent there until a new process joins at the address (NodeRemoved).
+    // Nodes the cluster removed: nothing is sent there until a new process at the address joins or speaks Raft to us.
     private readonly HashSet<Address> _removedNodes = [];
     // Members the cluster has reported joining or up (this node may not know them from the founding list).
     private readonly HashSet<Address> _joinedNodes = [];
@@ -84,6 +84,7 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         Receive<Flush>(_ => OnFlush());
         Receive<RaftEnvelope>(envelope =>
         {
+            HeardFrom(Sender.Path.Address);
             foreach (var message in envelope.Messages) Deliver(message.Partition, message.Message);
         });
         Receive<ReplicaStarted>(started =>
@@ -180,8 +181,16 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
             Sender.Tell(Akka.Done.Instance);
         });
         // A chunked snapshot and its acknowledgements, one piece at a time: to the node of the replica they name.
-        Receive<SnapshotChunk>(chunk => Route(chunk.Partition, chunk.Header.To, chunk));
-        Receive<SnapshotChunkAck>(ack => Route(ack.Partition, ack.To, ack));
+        Receive<SnapshotChunk>(chunk =>
+        {
+            HeardFrom(Sender.Path.Address);
+            Route(chunk.Partition, chunk.Header.To, chunk);
+        });
+        Receive<SnapshotChunkAck>(ack =>
+        {
+            HeardFrom(Sender.Path.Address);
+            Route(ack.Partition, ack.To, ack);
+        });
         Receive<NodeRemoved>(removed =>
         {
             if (removed.Node == _self) return;
@@ -430,6 +439,15 @@ public sealed class ReplicationHost : ReceiveActor, IWithTimers
         if (!_books.TryGetValue(partition, out var book) || book.NodeOf(replicaId) is not { } node) return;
         if (node != _self) TellHost(node, message);
         else if (_replicas.TryGetValue(partition, out var replica)) replica.Tell(message);
+    }
+
+    // Raft traffic from a removed node's address: a new process there has dialled us, so answering it over that
+    // connection is safe. Waiting for the cluster to report it joined is not enough: the member that welcomed it may
+    // die before anyone else hears, and then only its Raft traffic says it is back (RaftSnapshotTransferSpec).
+    private void HeardFrom(Address node)
+    {
+        if (node == _self || node.Host is null || !_removedNodes.Remove(node)) return;
+        _log.Info("Raft traffic from {0}, which the cluster removed: a new process there; sending to it again", node);
     }
 
     // Every message to another node's host goes here: none to a node the cluster removed.
