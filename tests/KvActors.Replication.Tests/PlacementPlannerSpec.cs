@@ -190,6 +190,22 @@ public sealed class PlacementPlannerSpec
     }
 
     [Fact]
+    public void LeaderMove_should_hand_to_a_node_two_below_when_the_one_leading_fewest_holds_no_voter_of_the_group()
+    {
+        // Four nodes, three replicas a group: A leads three, B and C one each, D none; but D holds a voter only of B's
+        // group (a gap of one). A's groups have voters on B and C, two below it.
+        var groups = new[]
+        {
+            new Group(0, [A, B, C]), new Group(1, [A, B, C]), new Group(2, [A, B, C]),
+            new Group(3, [B, A, D]), new Group(4, [C, A, B]),
+        };
+        var move = PlacementPlanner.LeaderMove(Views([A, B, C, D], groups));
+        Assert.NotNull(move);
+        Assert.Equal(0, move.Partition);
+        Assert.Equal(Id(0, 1), move.To); // group 0's voter on B
+    }
+
+    [Fact]
     public void LeaderMove_should_leave_leaders_that_differ_by_one_or_a_group_not_whole()
     {
         var even = new[] { new Group(0, [A, B, C]), new Group(1, [A, B, C]), new Group(2, [B, A, C]), new Group(3, [C, A, B]), new Group(4, [C, A, B]) };

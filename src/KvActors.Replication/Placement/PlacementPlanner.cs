@@ -136,31 +136,31 @@ public static class PlacementPlanner
     }
 
     /// <summary>
-    /// At most one leadership to move, when no replica moves: from a group led on the node leading the most groups to
-    /// its voter on the node leading the fewest, when they differ by two or more (so 3-3-2 stays, 4-2-2 does not).
-    /// Leaders do the writing and the linearizable reads; a node that restarted leads nothing until this moves some
-    /// back. One a round, so the leaders' moves never stall many groups at once. Judged only on a whole view: every
-    /// node answered and no member of the group missing.
+    /// At most one leadership to move, when no replica moves: from a group's leader to one of its voters on a node
+    /// leading at least two groups fewer (so 3-3-2 stays, 4-2-2 does not), the widest gap first. Not only to the node
+    /// leading the fewest: with more nodes than replicas it may hold no voter of the busiest node's groups. Leaders do
+    /// the writing and the linearizable reads; a node that restarted leads nothing until this moves some back. One a
+    /// round, so the leaders' moves never stall many groups at once. Judged only on a whole view: every node answered
+    /// and no member of the group missing.
     /// </summary>
     public static BalanceLeader? LeaderMove(IReadOnlyList<PlacementView> views)
     {
         var counts = views.Where(v => !v.Draining).ToDictionary(v => v.Node, _ => 0);
-        if (counts.Count < 2) return null;
-        var groups = LeaderViews(views);
-        var missing = Missing(views);
         var leaders = Leaders(views);
         foreach (var node in leaders.Values.Where(counts.ContainsKey)) counts[node]++;
+        var missing = Missing(views);
 
-        var fewest = counts.OrderBy(c => c.Value).ThenBy(c => c.Key.ToString(), StringComparer.Ordinal).First();
-        return groups
-            .Where(g => leaders.TryGetValue(g.Partition, out var node) && counts.TryGetValue(node, out var n) && n - fewest.Value >= 2)
+        return LeaderViews(views)
+            .Where(g => leaders.TryGetValue(g.Partition, out var from) && counts.ContainsKey(from))
             .Where(g => g.Members.Learners.Count == 0 && MembersOf(g).All(id => !missing.Contains((g.Partition, id))))
-            .Select(g => (Group: g, Leads: counts[leaders[g.Partition]],
-                To: g.Members.Voters.FirstOrDefault(id => g.Nodes.TryGetValue(id, out var node) && node == fewest.Key)))
-            .Where(c => c.To != 0)
-            .OrderByDescending(c => c.Leads).ThenBy(c => c.Group.Partition)
+            .SelectMany(g => g.Members.Voters
+                .Where(id => g.Nodes.TryGetValue(id, out var node) && counts.ContainsKey(node))
+                .Select(id => (Group: g, From: leaders[g.Partition], To: id, ToNode: g.Nodes[id])))
+            .Select(c => (c.Group, c.From, c.To, c.ToNode, Gap: counts[c.From] - counts[c.ToNode]))
+            .Where(c => c.Gap >= 2)
+            .OrderByDescending(c => c.Gap).ThenBy(c => c.Group.Partition).ThenBy(c => c.To)
             .Select(c => new BalanceLeader(c.Group.Partition, c.To,
-                $"{leaders[c.Group.Partition]} leads {c.Leads} groups, {fewest.Key} {fewest.Value}"))
+                $"{c.From} leads {counts[c.From]} groups, {c.ToNode} {counts[c.ToNode]}"))
             .FirstOrDefault();
     }
 
